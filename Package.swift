@@ -1,0 +1,94 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "OnSite",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "onsite", targets: ["onsite"]),
+        .executable(name: "onsite-relay", targets: ["onsite-relay"]),
+        .library(name: "OnSiteCore", targets: ["OnSiteCore"]),
+        .library(name: "OnSiteSync", targets: ["OnSiteSync"]),
+    ],
+    dependencies: [
+        // Hummingbird without its default traits: about half the cold build time (see shared/BUILDING.md).
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+    ],
+    targets: [
+        // MARK: C shims
+        .target(
+            name: "CCurl",
+            linkerSettings: [.linkedLibrary("curl")]
+        ),
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+
+        // MARK: Pure libraries
+        .target(name: "OnSiteCore"),
+        .target(name: "OnSiteSync", dependencies: ["OnSiteCore"]),
+        .target(name: "OnSiteCrypto", dependencies: ["CCrypto"]),
+
+        // MARK: Client and relay
+        .target(
+            name: "OnSiteClient",
+            dependencies: [
+                "OnSiteCore", "OnSiteSync", "OnSiteCrypto", "CCurl",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "OnSiteRelay",
+            dependencies: [
+                "OnSiteCore", "OnSiteSync", "OnSiteCrypto",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // MARK: Executables
+        .executableTarget(
+            name: "onsite",
+            dependencies: [
+                "OnSiteClient", "OnSiteCore", "OnSiteSync",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "onsite-relay",
+            dependencies: [
+                "OnSiteRelay", "OnSiteCore", "OnSiteSync", "OnSiteCrypto",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // MARK: Tests
+        .testTarget(name: "OnSiteCoreTests", dependencies: ["OnSiteCore"]),
+        .testTarget(name: "OnSiteSyncTests", dependencies: ["OnSiteSync", "OnSiteCore"]),
+        .testTarget(name: "OnSiteClientTests", dependencies: ["OnSiteClient", "OnSiteSync", "OnSiteCore"]),
+        .testTarget(
+            name: "OnSiteRelayTests",
+            dependencies: [
+                "OnSiteRelay", "OnSiteSync", "OnSiteCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["OnSiteClient", "OnSiteSync", "OnSiteCore", "onsite", "onsite-relay"]
+        ),
+    ]
+)

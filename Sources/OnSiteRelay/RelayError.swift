@@ -1,0 +1,79 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import OnSiteSync
+
+/// An error the relay answers with: an HTTP status, a stable code and a sentence.
+///
+/// Every error body is `{"error": {"code": …, "message": …}}` (see `Protocol/openapi.yaml`).
+public struct RelayError: Error, HTTPResponseError, Sendable, CustomStringConvertible {
+    public let status: HTTPResponse.Status
+    public let detail: ErrorDetail
+
+    public init(_ status: HTTPResponse.Status, code: String, message: String) {
+        self.status = status
+        self.detail = ErrorDetail(code: code, message: message)
+    }
+
+    public var description: String { detail.description }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var response = try JSONResponse.make(ErrorBody(detail), status: status)
+        if status == .unauthorized {
+            response.headers[.wwwAuthenticate] = "Bearer"
+        }
+        return response
+    }
+
+    // MARK: The relay's errors
+
+    static let missingToken = RelayError(
+        .unauthorized, code: "missing_token",
+        message: "This request needs a device token: send `Authorization: Bearer <token>` (enrol with `onsite enroll`).")
+    static let unknownToken = RelayError(
+        .unauthorized, code: "invalid_token",
+        message: "The device token is not known to this relay. Check it, or ask the administrator for a new one (`onsite-relay device add`).")
+    static func revoked(_ device: String) -> RelayError {
+        RelayError(.forbidden, code: "device_revoked",
+                   message: "Device \(device) was revoked on this relay. Your unsynced work is kept on the device; ask the administrator for a new token.")
+    }
+    static func invalidBody(_ error: WireDecodingError) -> RelayError {
+        RelayError(.badRequest, code: "malformed_body", message: error.description + " See Protocol/openapi.yaml.")
+    }
+    static func invalid(_ error: ChangeSetValidationError) -> RelayError {
+        RelayError(.unprocessableContent, code: error.code, message: error.message)
+    }
+    static func tooLarge(limit: Int) -> RelayError {
+        RelayError(.contentTooLarge, code: "body_too_large", message: "The body is larger than \(limit) bytes. Send fewer operations per change set.")
+    }
+    static func wrongDevice(claimed: String, actual: String) -> RelayError {
+        RelayError(.forbidden, code: "device_mismatch",
+                   message: "The change set says it comes from device \(claimed), but the token belongs to device \(actual).")
+    }
+    static func sequenceReused(_ sequence: Int64, last: Int64) -> RelayError {
+        RelayError(.conflict, code: "sequence_reused",
+                   message: "Sequence \(sequence) is not after this device's last accepted change set (\(last)) and the change set id is new. Resend the original change set, or use sequence \(last + 1).")
+    }
+    static func changeSetOwnedByAnother(_ id: UUID) -> RelayError {
+        RelayError(.conflict, code: "change_set_conflict", message: "Change set \(id) was pushed by another device.")
+    }
+    static func badQuery(_ name: String, _ expectation: String) -> RelayError {
+        RelayError(.badRequest, code: "invalid_query", message: "Query parameter `\(name)` \(expectation).")
+    }
+    static let internalError = RelayError(
+        .internalServerError, code: "internal_error",
+        message: "The relay failed to handle the request; nothing was changed. Retry later; the relay's log has the details.")
+}
+
+/// Builds JSON responses with the wire encoder.
+enum JSONResponse {
+    static func make<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try WireCoding.encode(value)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        if let name = HTTPField.Name(SyncProtocol.versionHeader) {
+            headers[name] = String(SyncProtocol.version)
+        }
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

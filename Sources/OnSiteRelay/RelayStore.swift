@@ -1,0 +1,104 @@
+import Foundation
+import GRDB
+import OnSiteCore
+import OnSiteSync
+
+/// The relay's embedded store: one SQLite file in WAL mode holding devices, the change log,
+/// the merged reports and the results of pushed change sets.
+///
+/// A push is one write transaction with `synchronous = FULL`: when ``push(_:from:)`` returns,
+/// the change set is on disk, and only then is it acknowledged.
+public struct RelayStore: Sendable {
+    let writer: DatabasePool
+
+    /// Opens (and creates or migrates) the store at `path`.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        writer = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(writer)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "device") { t in
+                t.primaryKey("id", .text)
+                t.column("name", .text).notNull()
+                t.column("role", .text).notNull()
+                t.column("units", .text).notNull()
+                t.column("tokenHash", .text).notNull().unique()
+                t.column("createdAt", .datetime).notNull()
+                t.column("revokedAt", .datetime)
+            }
+            try db.create(table: "changeSet") { t in
+                t.primaryKey("id", .text)
+                t.column("deviceId", .text).notNull().references("device")
+                t.column("sequence", .integer).notNull()
+                t.column("receivedAt", .datetime).notNull()
+                t.column("result", .blob).notNull()
+                t.uniqueKey(["deviceId", "sequence"])
+            }
+            try db.create(table: "report") { t in
+                t.primaryKey("id", .text)
+                t.column("version", .integer).notNull()
+                t.column("province", .text).notNull()
+                t.column("district", .text).notNull()
+                t.column("commune", .text)
+                t.column("assignedUnit", .text)
+                t.column("state", .blob).notNull()
+            }
+            try db.create(table: "log") { t in
+                t.autoIncrementedPrimaryKey("version")
+                t.column("operationId", .text).notNull().unique()
+                t.column("changeSetId", .text).notNull()
+                t.column("deviceId", .text).notNull()
+                t.column("reportId", .text).notNull().references("report")
+                t.column("operation", .blob).notNull()
+            }
+            try db.create(index: "log_report", on: "log", columns: ["reportId", "version"])
+        }
+        return migrator
+    }
+
+    /// The newest version in the log (0 when empty).
+    public func serverVersion() async throws -> Int64 {
+        try await writer.read { db in try Self.serverVersion(db) }
+    }
+
+    static func serverVersion(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'log'") ?? 0
+    }
+}
+
+// MARK: - Devices
+
+extension RelayStore {
+    /// Stores a new device with the hash of its token.
+    public func addDevice(_ device: DeviceRecord) async throws {
+        try await writer.write { db in try device.insert(db) }
+    }
+
+    /// The device a token hash belongs to, revoked or not.
+    public func device(tokenHash: String) async throws -> DeviceRecord? {
+        try await writer.read { db in
+            try DeviceRecord.filter(DeviceRecord.Columns.tokenHash == tokenHash).fetchOne(db)
+        }
+    }
+
+    public func devices() async throws -> [DeviceRecord] {
+        try await writer.read { db in try DeviceRecord.order(Column("createdAt")).fetchAll(db) }
+    }
+
+    /// Revokes a device; returns false when no such device exists.
+    public func revokeDevice(id: String, at date: Date) async throws -> Bool {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE device SET revokedAt = ? WHERE id = ? AND revokedAt IS NULL", arguments: [date, id])
+            return try DeviceRecord.fetchOne(db, key: id) != nil
+        }
+    }
+}

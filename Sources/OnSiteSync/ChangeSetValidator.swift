@@ -1,0 +1,134 @@
+import Foundation
+import OnSiteCore
+
+/// Limits on what a change set may carry. Checked before anything is stored.
+public struct SyncLimits: Codable, Sendable, Hashable {
+    public var maxOperationsPerChangeSet: Int = 1_000
+    public var maxChangeSetBytes: Int = 4 * 1024 * 1024
+    public var maxTitleLength: Int = 500
+    public var maxTextLength: Int = 20_000
+    public var maxIdentifierLength: Int = 128
+
+    public init() {}
+}
+
+/// A change set that breaks the protocol: which operation, what is wrong.
+public struct ChangeSetValidationError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Stable code for the error body (`invalid_change_set`, `too_many_operations`, …).
+    public let code: String
+    public let message: String
+
+    init(_ code: String, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+    public var detail: ErrorDetail { ErrorDetail(code: code, message: message) }
+}
+
+/// Checks a change set's shape and values, and returns it with all text in NFC.
+public struct ChangeSetValidator: Sendable {
+    public var limits: SyncLimits
+
+    public init(limits: SyncLimits = SyncLimits()) {
+        self.limits = limits
+    }
+
+    public func validated(_ changeSet: ChangeSet) throws(ChangeSetValidationError) -> ChangeSet {
+        guard !changeSet.operations.isEmpty else {
+            throw ChangeSetValidationError("empty_change_set", "The change set has no operations; send at least one.")
+        }
+        guard changeSet.operations.count <= limits.maxOperationsPerChangeSet else {
+            throw ChangeSetValidationError("too_many_operations", "The change set has \(changeSet.operations.count) operations; the limit is \(limits.maxOperationsPerChangeSet). Split it.")
+        }
+        guard changeSet.sequence >= 1, changeSet.baseVersion >= 0 else {
+            throw ChangeSetValidationError("invalid_change_set", "`sequence` must be 1 or more and `baseVersion` 0 or more.")
+        }
+        try checkIdentifier(changeSet.deviceId, name: "deviceId")
+        var seen = Set<UUID>()
+        var result = changeSet
+        for (index, operation) in changeSet.operations.enumerated() {
+            guard seen.insert(operation.id).inserted else {
+                throw ChangeSetValidationError("invalid_change_set", "operations[\(index)]: operation id \(operation.id) appears twice in the change set.")
+            }
+            do {
+                result.operations[index] = try validated(operation, deviceId: changeSet.deviceId)
+            } catch {
+                throw ChangeSetValidationError(error.code, "operations[\(index)] (\(operation.change.kind.rawValue) on \(operation.reportId)): \(error.message)")
+            }
+        }
+        return result
+    }
+
+    func validated(_ operation: Operation, deviceId: String) throws(ChangeSetValidationError) -> Operation {
+        var operation = operation
+        try checkIdentifier(operation.reportId, name: "reportId")
+        guard operation.stamp.device == deviceId else {
+            throw ChangeSetValidationError("invalid_change_set", "the stamp's device `\(operation.stamp.device)` is not the change set's device `\(deviceId)`.")
+        }
+        guard operation.stamp.wallMillis > 0 else {
+            throw ChangeSetValidationError("invalid_change_set", "the stamp's time must be positive.")
+        }
+        switch operation.change {
+        case .createReport(var report):
+            guard report.id == operation.reportId else {
+                throw ChangeSetValidationError("invalid_change_set", "the report's id `\(report.id)` differs from the operation's reportId.")
+            }
+            report.title = try text(report.title, name: "title", limit: limits.maxTitleLength, required: true)
+            report.description = try text(report.description, name: "description", limit: limits.maxTextLength, required: false)
+            report.address = try text(report.address, name: "address", limit: limits.maxTitleLength, required: false)
+            report.code = try text(report.code, name: "code", limit: limits.maxIdentifierLength, required: true)
+            try checkIdentifier(report.category, name: "category")
+            try checkIdentifier(report.area.province, name: "area.province")
+            try checkIdentifier(report.area.district, name: "area.district")
+            if let location = report.location, !location.isValid {
+                throw ChangeSetValidationError("invalid_value", "`location` must have latitude in -90…90 and longitude in -180…180.")
+            }
+            operation.change = .createReport(report)
+        case .setField(let field, var value):
+            if case .text(let string) = value {
+                let limit = field == .description ? limits.maxTextLength : limits.maxTitleLength
+                value = .text(try text(string, name: field.rawValue, limit: limit, required: false))
+            }
+            if let problem = value.problem(for: field) {
+                throw ChangeSetValidationError("invalid_value", problem + ".")
+            }
+            operation.change = .setField(field, value)
+        case .addNote(var note):
+            note.text = try text(note.text, name: "note.text", limit: limits.maxTextLength, required: true)
+            note.author = try text(note.author, name: "note.author", limit: limits.maxTitleLength, required: true)
+            operation.change = .addNote(note)
+        case .addVerification(var verification):
+            guard verification.reportId == operation.reportId else {
+                throw ChangeSetValidationError("invalid_change_set", "the verification's reportId differs from the operation's reportId.")
+            }
+            if let position = verification.position, !position.isValid {
+                throw ChangeSetValidationError("invalid_value", "`verification.position` must have latitude in -90…90 and longitude in -180…180.")
+            }
+            verification.notes = try text(verification.notes, name: "verification.notes", limit: limits.maxTextLength, required: false)
+            verification.officer = try text(verification.officer, name: "verification.officer", limit: limits.maxTitleLength, required: true)
+            operation.change = .addVerification(verification)
+        }
+        return operation
+    }
+
+    private func text(_ value: String, name: String, limit: Int, required: Bool) throws(ChangeSetValidationError) -> String {
+        let normalized = VietnameseText.normalized(value)
+        if required, normalized.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw ChangeSetValidationError("invalid_value", "`\(name)` cannot be empty.")
+        }
+        guard normalized.count <= limit else {
+            throw ChangeSetValidationError("invalid_value", "`\(name)` has \(normalized.count) characters; the limit is \(limit).")
+        }
+        return normalized
+    }
+
+    private func checkIdentifier(_ value: String, name: String) throws(ChangeSetValidationError) {
+        guard !value.isEmpty, value.count <= limits.maxIdentifierLength,
+              value.unicodeScalars.allSatisfy({ !CharacterSet.controlCharacters.contains($0) && !CharacterSet.whitespaces.contains($0) })
+        else {
+            throw ChangeSetValidationError("invalid_value", "`\(name)` must be 1 to \(limits.maxIdentifierLength) characters without spaces or control characters.")
+        }
+    }
+}

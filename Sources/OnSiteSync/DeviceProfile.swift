@@ -1,0 +1,30 @@
+import OnSiteCore
+
+/// Who the relay knows a token to be: the answer of `GET /v1/me`.
+public struct DeviceProfile: Codable, Sendable, Hashable {
+    public var deviceId: String
+    public var name: String
+    public var role: Role
+    /// Unit codes the device works in: its scope.
+    public var units: [String]
+    public var serverVersion: Int64
+    /// The protocol version the relay speaks.
+    public var protocolVersion: Int
+
+    public init(deviceId: String, name: String, role: Role, units: [String], serverVersion: Int64, protocolVersion: Int = SyncProtocol.version) {
+        self.deviceId = deviceId
+        self.name = name
+        self.role = role
+        self.units = units
+        self.serverVersion = serverVersion
+        self.protocolVersion = protocolVersion
+    }
+}
+
+/// Constants of the wire protocol, see `Protocol/sync.md`.
+public enum SyncProtocol {
+    /// Bumped on any incompatible change of the wire format.
+    public static let version = 1
+    /// The header that carries ``version`` on every request and response.
+    public static let versionHeader = "OnSite-Protocol"
+}

@@ -1,0 +1,57 @@
+/// A hybrid logical clock stamp: wall time in milliseconds, a counter, and the device that made it.
+///
+/// Stamps are totally ordered: by wall time, then counter, then device id (the tie-break).
+/// A device's clock never goes backwards in stamps, and it moves past every stamp it has seen,
+/// so causally later writes always carry larger stamps.
+public struct HybridTimestamp: Codable, Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// Milliseconds since 1970-01-01T00:00:00Z, as the device's clock (or a later stamp it saw) said.
+    public var wallMillis: Int64
+    /// Orders stamps that share a wall time.
+    public var counter: UInt32
+    /// The device that issued the stamp.
+    public var device: String
+
+    public init(wallMillis: Int64, counter: UInt32, device: String) {
+        self.wallMillis = wallMillis
+        self.counter = counter
+        self.device = device
+    }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        (lhs.wallMillis, lhs.counter, lhs.device) < (rhs.wallMillis, rhs.counter, rhs.device)
+    }
+
+    public var description: String { "\(wallMillis).\(counter)@\(device)" }
+
+    enum CodingKeys: String, CodingKey {
+        case wallMillis = "t"
+        case counter = "c"
+        case device = "d"
+    }
+}
+
+/// The clock that issues a device's stamps: a pure value, the caller passes the wall time in.
+public struct HybridClock: Codable, Sendable, Hashable {
+    public private(set) var last: HybridTimestamp
+
+    public init(device: String, last: HybridTimestamp? = nil) {
+        self.last = last ?? HybridTimestamp(wallMillis: 0, counter: 0, device: device)
+    }
+
+    /// A new stamp, greater than every stamp issued or observed before.
+    public mutating func tick(wallMillis: Int64) -> HybridTimestamp {
+        if wallMillis > last.wallMillis {
+            last = HybridTimestamp(wallMillis: wallMillis, counter: 0, device: last.device)
+        } else {
+            last = HybridTimestamp(wallMillis: last.wallMillis, counter: last.counter + 1, device: last.device)
+        }
+        return last
+    }
+
+    /// Moves the clock past a stamp seen from another device, so the next tick orders after it.
+    public mutating func observe(_ remote: HybridTimestamp) {
+        if remote.wallMillis > last.wallMillis || (remote.wallMillis == last.wallMillis && remote.counter > last.counter) {
+            last = HybridTimestamp(wallMillis: remote.wallMillis, counter: remote.counter, device: last.device)
+        }
+    }
+}

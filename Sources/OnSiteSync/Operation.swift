@@ -1,0 +1,86 @@
+import Foundation
+import OnSiteCore
+
+/// One change to one report, made on one device. The unit of sync, merge and idempotency.
+public struct Operation: Codable, Sendable, Hashable, Identifiable {
+    /// Unique across all devices; the relay applies an operation id at most once.
+    public var id: UUID
+    public var reportId: String
+    /// The hybrid logical clock stamp that orders this write against others to the same field.
+    public var stamp: HybridTimestamp
+    public var change: Change
+
+    public init(id: UUID = UUID(), reportId: String, stamp: HybridTimestamp, change: Change) {
+        self.id = id
+        self.reportId = reportId
+        self.stamp = stamp
+        self.change = change
+    }
+}
+
+/// What an operation does. On the wire: an object with a `kind` and the kind's own keys.
+///
+/// ```json
+/// {"kind": "set_field", "field": "address", "value": "Tổ 5, phường Him Lam"}
+/// {"kind": "add_note", "note": {"id": "…", "author": "…", "at": "…", "text": "…"}}
+/// ```
+public enum Change: Codable, Sendable, Hashable {
+    /// A new report from the hub (or a re-import: each field then merges like a `set_field`).
+    case createReport(Report)
+    /// A scalar field; last writer wins by stamp.
+    case setField(ReportField, FieldValue)
+    /// A note; append-only.
+    case addNote(Note)
+    /// An on-site verification; append-only.
+    case addVerification(Verification)
+
+    /// The stable wire name of the change's kind.
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case createReport = "create_report"
+        case setField = "set_field"
+        case addNote = "add_note"
+        case addVerification = "add_verification"
+    }
+
+    public var kind: Kind {
+        switch self {
+        case .createReport: .createReport
+        case .setField: .setField
+        case .addNote: .addNote
+        case .addVerification: .addVerification
+        }
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case kind, report, field, value, note, verification
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        switch try container.decode(Kind.self, forKey: .kind) {
+        case .createReport:
+            self = .createReport(try container.decode(Report.self, forKey: .report))
+        case .setField:
+            let field = try container.decode(ReportField.self, forKey: .field)
+            let value = try container.decodeIfPresent(FieldValue.self, forKey: .value) ?? .null
+            self = .setField(field, value)
+        case .addNote:
+            self = .addNote(try container.decode(Note.self, forKey: .note))
+        case .addVerification:
+            self = .addVerification(try container.decode(Verification.self, forKey: .verification))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(kind, forKey: .kind)
+        switch self {
+        case .createReport(let report): try container.encode(report, forKey: .report)
+        case .setField(let field, let value):
+            try container.encode(field, forKey: .field)
+            try container.encode(value, forKey: .value)
+        case .addNote(let note): try container.encode(note, forKey: .note)
+        case .addVerification(let verification): try container.encode(verification, forKey: .verification)
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import OnSiteCore
+
+/// Who may make an operation, on which reports: the rules both ends apply before merging.
+public struct Actor: Sendable, Hashable {
+    public var deviceId: String
+    public var role: Role
+    public var units: Set<String>
+
+    public init(deviceId: String, role: Role, units: Set<String>) {
+        self.deviceId = deviceId
+        self.role = role
+        self.units = units
+    }
+
+    /// Whether the report belongs to one of the actor's units (admins see everything).
+    public func canSee(_ report: Report) -> Bool {
+        role == .admin || !units.isDisjoint(with: report.unitCodes)
+    }
+}
+
+/// Checks an operation against the actor's role and scope, and the record it targets.
+public enum OperationCheck {
+    /// Fields only the hub (and admins) may set: assignment and hiding.
+    public static let hubOnlyFields: Set<ReportField> = [.assignedUnit, .hiddenReason]
+
+    /// The reason the operation is refused, or nil when it may be applied.
+    public static func refusal(of operation: Operation, by actor: Actor, on record: ReportRecord?) -> ErrorDetail? {
+        if case .createReport(let report) = operation.change {
+            guard actor.role == .hub || actor.role == .admin else {
+                return ErrorDetail(code: "forbidden_operation", message: "Only the hub may create reports; this device is a \(actor.role.rawValue).")
+            }
+            guard actor.canSee(report) else {
+                return ErrorDetail(code: "out_of_scope", message: "Report \(report.id) is outside this device's units (\(actor.units.sorted().joined(separator: ", "))).")
+            }
+            return nil
+        }
+        guard let record else {
+            return ErrorDetail(code: "unknown_report", message: "Report \(operation.reportId) does not exist on the relay.")
+        }
+        guard actor.canSee(record.report) else {
+            return ErrorDetail(code: "out_of_scope", message: "Report \(record.report.code) is outside this device's units (\(actor.units.sorted().joined(separator: ", "))).")
+        }
+        switch operation.change {
+        case .setField(let field, _):
+            if hubOnlyFields.contains(field), actor.role != .hub, actor.role != .admin {
+                return ErrorDetail(code: "forbidden_field", message: "Only the hub may set `\(field.rawValue)`; this device is a \(actor.role.rawValue).")
+            }
+            if actor.role == .supervisor {
+                return ErrorDetail(code: "forbidden_operation", message: "Supervisors read reports and add notes; they do not edit fields.")
+            }
+        case .addVerification:
+            guard actor.role == .officer || actor.role == .leader else {
+                return ErrorDetail(code: "forbidden_operation", message: "Only officers and unit leaders record on-site verifications; this device is a \(actor.role.rawValue).")
+            }
+        case .addNote, .createReport:
+            break
+        }
+        return nil
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import OnSiteCore
+
+/// A report's merged state, the same on the relay and in every replica that holds it.
+///
+/// Built by applying operations in any order: scalar fields keep the write with the greatest
+/// stamp (last writer wins, ties broken by device id inside the stamp), notes and verifications
+/// merge by union. The same operations therefore give the same record, whatever the order.
+public struct ReportRecord: Codable, Sendable, Hashable, Identifiable {
+    public var report: Report
+    /// The stamp of the write each scalar field holds, by ``ReportField`` raw value.
+    public var fieldStamps: [String: HybridTimestamp]
+    /// Notes, ordered by time then id.
+    public var notes: [Note]
+    /// Verifications, ordered by visit time then id.
+    public var verifications: [Verification]
+
+    public var id: String { report.id }
+
+    /// A record created by a `create_report` operation.
+    public init(created report: Report, stamp: HybridTimestamp) {
+        self.report = report
+        self.fieldStamps = Dictionary(uniqueKeysWithValues: ReportField.allCases.map { ($0.rawValue, stamp) })
+        self.notes = []
+        self.verifications = []
+    }
+
+    /// What applying an operation did.
+    public enum MergeOutcome: String, Sendable, Hashable {
+        /// The record changed.
+        case applied
+        /// The operation lost to a later write (or was already in), the record is unchanged.
+        case superseded
+    }
+
+    /// Merges one operation into the record. Idempotent and commutative with every other operation.
+    ///
+    /// The caller checks the operation first (see ``OperationCheck``).
+    @discardableResult
+    public mutating func apply(_ operation: Operation) -> MergeOutcome {
+        switch operation.change {
+        case .createReport(let incoming):
+            var changed = false
+            for field in ReportField.allCases {
+                changed = merge(field, field.value(in: incoming), stamp: operation.stamp) || changed
+            }
+            return changed ? .applied : .superseded
+        case .setField(let field, let value):
+            return merge(field, value, stamp: operation.stamp) ? .applied : .superseded
+        case .addNote(let note):
+            guard !notes.contains(where: { $0.id == note.id }) else { return .superseded }
+            notes.append(note)
+            notes.sort { ($0.at, $0.id.uuidString) < ($1.at, $1.id.uuidString) }
+            return .applied
+        case .addVerification(let verification):
+            guard !verifications.contains(where: { $0.id == verification.id }) else { return .superseded }
+            verifications.append(verification)
+            verifications.sort { ($0.visitedAt, $0.id.uuidString) < ($1.visitedAt, $1.id.uuidString) }
+            return .applied
+        }
+    }
+
+    private mutating func merge(_ field: ReportField, _ value: FieldValue, stamp: HybridTimestamp) -> Bool {
+        if let held = fieldStamps[field.rawValue], held >= stamp { return false }
+        fieldStamps[field.rawValue] = stamp
+        field.assign(value, to: &report)
+        return true
+    }
+}
