@@ -77,6 +77,7 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "OnSiteCoreTests", dependencies: ["OnSiteCore"]),
+        .testTarget(name: "OnSiteCryptoTests", dependencies: ["OnSiteCrypto"]),
         .testTarget(name: "OnSiteSyncTests", dependencies: ["OnSiteSync", "OnSiteCore"]),
         .testTarget(name: "OnSiteClientTests", dependencies: ["OnSiteClient", "OnSiteSync", "OnSiteCore"]),
         .testTarget(

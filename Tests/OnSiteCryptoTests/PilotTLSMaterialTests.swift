@@ -1,0 +1,78 @@
+import Foundation
+import OnSiteCrypto
+import Testing
+
+@Suite("Pilot TLS material")
+struct PilotTLSMaterialTests {
+    @Test func certificateChainVerifiesAndNamesTheHost() throws {
+        // Given a fresh directory
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // When material is made for a DNS name
+        let tls = try PilotTLSMaterial.make(forHost: "relay.site.local", in: directory)
+        // Then the leaf verifies against the CA for TLS server use
+        let verify = try OpenSSLCommand.run(["verify", "-purpose", "sslserver", "-CAfile", tls.caCertificatePath,
+                                             tls.certificateChainPath])
+        #expect(verify.status == 0, "\(verify.output)")
+        #expect(verify.output.contains(": OK"))
+        // And the leaf names the host, localhost and loopback, for serverAuth
+        let text = try OpenSSLCommand.run(["x509", "-noout", "-text", "-in", tls.certificateChainPath]).output
+        #expect(text.contains("DNS:relay.site.local, DNS:localhost, IP Address:127.0.0.1"))
+        #expect(text.contains("TLS Web Server Authentication"))
+        #expect(text.contains("CA:FALSE"))
+        #expect(text.contains("ASN1 OID: prime256v1"))
+        // And the CA is a CA that can sign certificates
+        let caText = try OpenSSLCommand.run(["x509", "-noout", "-text", "-in", tls.caCertificatePath]).output
+        #expect(caText.contains("CA:TRUE"))
+        #expect(caText.contains("Certificate Sign"))
+        // And the fingerprint matches openssl's
+        let fingerprint = try OpenSSLCommand.run(["x509", "-noout", "-fingerprint", "-sha256", "-in",
+                                                  tls.caCertificatePath]).output
+        #expect(fingerprint.replacingOccurrences(of: ":", with: "").lowercased().contains(tls.caFingerprint.hex))
+        // And the key matches the certificate and is private to its owner
+        let keyCheck = try OpenSSLCommand.run(["pkey", "-in", tls.privateKeyPath, "-noout", "-check"])
+        #expect(keyCheck.status == 0, "\(keyCheck.output)")
+        let mode = try FileManager.default.attributesOfItem(atPath: tls.privateKeyPath)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        // And cert.pem holds the leaf then the CA
+        let chain = try String(contentsOfFile: tls.certificateChainPath, encoding: .utf8)
+        #expect(chain.components(separatedBy: "BEGIN CERTIFICATE").count == 3)
+        #expect(chain.hasSuffix(try String(contentsOfFile: tls.caCertificatePath, encoding: .utf8)))
+    }
+
+    @Test func anIPHostBecomesAnIPEntry() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let tls = try PilotTLSMaterial.make(forHost: "10.1.2.3", additionalHosts: ["relay.lan"], in: directory,
+                                            validityDays: 30)
+        #expect(tls.subjectAlternativeNames == ["IP:10.1.2.3", "DNS:relay.lan", "DNS:localhost", "IP:127.0.0.1"])
+        let text = try OpenSSLCommand.run(["x509", "-noout", "-text", "-in", tls.certificateChainPath]).output
+        #expect(text.contains("IP Address:10.1.2.3, DNS:relay.lan"))
+        let verify = try OpenSSLCommand.run(["verify", "-CAfile", tls.caCertificatePath, "-verify_ip", "10.1.2.3",
+                                             tls.certificateChainPath])
+        #expect(verify.status == 0, "\(verify.output)")
+    }
+
+    @Test(arguments: ["", "relay,DNS:evil.example", "has space", "-leading.dash", "a..b"])
+    func hostsThatCannotGoInACertificateAreRejected(host: String) {
+        #expect(throws: CryptoError.self) {
+            try PilotTLSMaterial.make(forHost: host, in: FileManager.default.temporaryDirectory.path)
+        }
+    }
+}
+
+/// Runs the `openssl` command line tool and captures its combined output.
+enum OpenSSLCommand {
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["openssl"] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
