@@ -7,6 +7,29 @@ public enum VietnameseText {
         text.precomposedStringWithCanonicalMapping
     }
 
+    /// The text in NFC without leading or trailing white space: what every entry point stores.
+    public static func cleaned(_ text: String) -> String {
+        normalized(text).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// A stable ASCII code for a name: folded, with runs of other characters as one hyphen.
+    ///
+    /// `slug("Đất đai, xây dựng") == "dat-dai-xay-dung"`.
+    public static func slug(_ text: String) -> String {
+        var out = ""
+        var pendingHyphen = false
+        for scalar in fold(text).unicodeScalars {
+            if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
+                if pendingHyphen, !out.isEmpty { out.append("-") }
+                pendingHyphen = false
+                out.unicodeScalars.append(scalar)
+            } else {
+                pendingHyphen = true
+            }
+        }
+        return out
+    }
+
     /// The text folded for search: lower case, without diacritics, with đ/Đ as d.
     ///
     /// `fold("Điện Biên Phủ") == "dien bien phu"`.
