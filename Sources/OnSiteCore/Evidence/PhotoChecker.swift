@@ -33,11 +33,6 @@ public struct PhotoChecker: Sendable, Hashable {
         self.configuration = configuration
     }
 
-    /// Checks an inspected file against a report.
-    public func check(_ inspection: JPEGInspection, against report: Report) -> PhotoCheck {
-        check(inspection, site: report.location, receivedAt: report.receivedAt)
-    }
-
     /// Checks an inspected file: file problems (not a JPEG, incomplete), then its metadata.
     ///
     /// - Parameters:
