@@ -10,7 +10,8 @@ import Foundation
 /// guard inspection.isComplete else { throw UploadError.truncated(inspection.structureError) }
 /// ```
 public struct JPEGInspection: Sendable, Hashable {
-    /// The file starts with the JPEG start-of-image marker `FF D8 FF`.
+    /// The file starts with the JPEG start-of-image marker and a marker after it (`FF D8 FF`), or is a
+    /// prefix of those three bytes.
     public var isJPEG: Bool
     /// The marker structure was walked to an end-of-image marker (`FF D9`) after at least one scan.
     public var isComplete: Bool

@@ -38,7 +38,7 @@ public struct PhotoCheck: Sendable, Hashable {
         self.warnings = warnings
     }
 
-    /// Whether there is nothing to look at.
+    /// Whether there is anything to look at.
     public var hasWarnings: Bool { !warnings.isEmpty }
 
     /// The warning codes, for quick tests and logs.

@@ -2,7 +2,7 @@ import Foundation
 
 /// What a photo's EXIF says about where and when it was taken.
 ///
-/// Built by ``JPEGInspector/inspect(_:)-([UInt8])`` from the tags DateTimeOriginal (0x9003), OffsetTimeOriginal
+/// Built by ``JPEGInspector`` from the tags DateTimeOriginal (0x9003), OffsetTimeOriginal
 /// (0x9011) and the GPS IFD (latitude, longitude with their refs, date and time stamps).
 ///
 /// ```swift
