@@ -20,9 +20,9 @@ public struct DeviceRecord: Codable, Sendable, Hashable, FetchableRecord, Persis
 
     public var actor: Actor { Actor(deviceId: id, role: role, units: Set(units)) }
 
-    enum Columns {
-        static let id = Column(CodingKeys.id)
-        static let tokenHash = Column(CodingKeys.tokenHash)
+    public enum Columns {
+        public static let id = Column("id")
+        public static let tokenHash = Column("tokenHash")
     }
 
     public init(id: String, name: String, role: Role, units: [String], tokenHash: String, createdAt: Date, revokedAt: Date? = nil) {

@@ -33,7 +33,7 @@ extension RelayStore {
         }
     }
 
-    private func apply(_ operation: Operation, of changeSet: ChangeSet, by actor: Actor, encoder: JSONEncoder, db: Database) throws -> OperationResult {
+    private func apply(_ operation: SyncOperation, of changeSet: ChangeSet, by actor: Actor, encoder: JSONEncoder, db: Database) throws -> OperationResult {
         if try Bool.fetchOne(db, sql: "SELECT 1 FROM log WHERE operationId = ?", arguments: [operation.id.uuidString]) == true {
             return OperationResult(operationId: operation.id, outcome: .duplicate)
         }
@@ -44,13 +44,13 @@ extension RelayStore {
         var record: ReportRecord
         let outcome: ReportRecord.MergeOutcome
         switch (existing, operation.change) {
-        case (nil, .createReport(let report)):
+        case (.none, .createReport(let report)):
             record = ReportRecord(created: report, stamp: operation.stamp)
             outcome = .applied
-        case (let found?, _):
+        case (.some(let found), _):
             record = found
             outcome = record.apply(operation)
-        case (nil, _):
+        case (.none, _):
             return OperationResult(operationId: operation.id, outcome: .rejected,
                                    reason: ErrorDetail(code: "unknown_report", message: "Report \(operation.reportId) does not exist on the relay."))
         }
@@ -92,7 +92,7 @@ extension RelayStore {
             let decoder = WireCoding.makeDecoder()
             var entries: [LogEntry] = []
             for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
-                let operation = try decoder.decode(Operation.self, from: row["operation"] as Data)
+                let operation = try decoder.decode(SyncOperation.self, from: row["operation"] as Data)
                 entries.append(LogEntry(version: row["version"], deviceId: row["deviceId"], operation: operation))
             }
             let hasMore = entries.count > limit

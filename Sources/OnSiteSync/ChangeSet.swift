@@ -12,9 +12,9 @@ public struct ChangeSet: Codable, Sendable, Hashable, Identifiable {
     public var sequence: Int64
     /// The server version the device had pulled when it made the change set.
     public var baseVersion: Int64
-    public var operations: [Operation]
+    public var operations: [SyncOperation]
 
-    public init(id: UUID = UUID(), deviceId: String, sequence: Int64, baseVersion: Int64, operations: [Operation]) {
+    public init(id: UUID = UUID(), deviceId: String, sequence: Int64, baseVersion: Int64, operations: [SyncOperation]) {
         self.id = id
         self.deviceId = deviceId
         self.sequence = sequence

@@ -61,7 +61,7 @@ public struct ChangeSetValidator: Sendable {
         return result
     }
 
-    func validated(_ operation: Operation, deviceId: String) throws(ChangeSetValidationError) -> Operation {
+    func validated(_ operation: SyncOperation, deviceId: String) throws(ChangeSetValidationError) -> SyncOperation {
         var operation = operation
         try checkIdentifier(operation.reportId, name: "reportId")
         guard operation.stamp.device == deviceId else {

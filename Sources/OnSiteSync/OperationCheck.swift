@@ -25,7 +25,7 @@ public enum OperationCheck {
     public static let hubOnlyFields: Set<ReportField> = [.assignedUnit, .hiddenReason]
 
     /// The reason the operation is refused, or nil when it may be applied.
-    public static func refusal(of operation: Operation, by actor: Actor, on record: ReportRecord?) -> ErrorDetail? {
+    public static func refusal(of operation: SyncOperation, by actor: Actor, on record: ReportRecord?) -> ErrorDetail? {
         if case .createReport(let report) = operation.change {
             guard actor.role == .hub || actor.role == .admin else {
                 return ErrorDetail(code: "forbidden_operation", message: "Only the hub may create reports; this device is a \(actor.role.rawValue).")

@@ -6,9 +6,9 @@ public struct LogEntry: Codable, Sendable, Hashable {
     public var version: Int64
     /// The device that pushed it.
     public var deviceId: String
-    public var operation: Operation
+    public var operation: SyncOperation
 
-    public init(version: Int64, deviceId: String, operation: Operation) {
+    public init(version: Int64, deviceId: String, operation: SyncOperation) {
         self.version = version
         self.deviceId = deviceId
         self.operation = operation

@@ -37,7 +37,7 @@ public struct ReportRecord: Codable, Sendable, Hashable, Identifiable {
     ///
     /// The caller checks the operation first (see ``OperationCheck``).
     @discardableResult
-    public mutating func apply(_ operation: Operation) -> MergeOutcome {
+    public mutating func apply(_ operation: SyncOperation) -> MergeOutcome {
         switch operation.change {
         case .createReport(let incoming):
             var changed = false

@@ -2,7 +2,7 @@ import Foundation
 import OnSiteCore
 
 /// One change to one report, made on one device. The unit of sync, merge and idempotency.
-public struct Operation: Codable, Sendable, Hashable, Identifiable {
+public struct SyncOperation: Codable, Sendable, Hashable, Identifiable {
     /// Unique across all devices; the relay applies an operation id at most once.
     public var id: UUID
     public var reportId: String

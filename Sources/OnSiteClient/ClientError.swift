@@ -1,0 +1,61 @@
+import Foundation
+
+/// A client failure with a sentence that says what happened and what to do.
+public struct ClientError: Error, Sendable, Equatable, CustomStringConvertible {
+    private enum Code: Equatable {
+        case notEnrolled
+        case alreadyEnrolled(String)
+        case unknownReport(String)
+        case invalidInput(String)
+        case relayRefused(status: Int, code: String, message: String)
+        case unreachable(String, pending: Int)
+        case badResponse(String)
+        case protocolMismatch(got: Int, want: Int)
+    }
+
+    private let code: Code
+
+    public static let notEnrolled = ClientError(code: .notEnrolled)
+    public static func alreadyEnrolled(_ relay: String) -> Self { Self(code: .alreadyEnrolled(relay)) }
+    public static func unknownReport(_ id: String) -> Self { Self(code: .unknownReport(id)) }
+    public static func invalidInput(_ sentence: String) -> Self { Self(code: .invalidInput(sentence)) }
+    public static func relayRefused(status: Int, code: String, message: String) -> Self {
+        Self(code: .relayRefused(status: status, code: code, message: message))
+    }
+    public static func unreachable(_ reason: String, pending: Int) -> Self { Self(code: .unreachable(reason, pending: pending)) }
+    public static func badResponse(_ sentence: String) -> Self { Self(code: .badResponse(sentence)) }
+    public static func protocolMismatch(got: Int, want: Int) -> Self { Self(code: .protocolMismatch(got: got, want: want)) }
+
+    /// The relay's machine code, when the relay refused the request.
+    public var relayCode: String? {
+        if case .relayRefused(_, let code, _) = code { return code }
+        return nil
+    }
+
+    /// True when the relay could not be reached at all (nothing was sent or the link dropped).
+    public var isUnreachable: Bool {
+        if case .unreachable = code { return true }
+        return false
+    }
+
+    public var description: String {
+        switch code {
+        case .notEnrolled:
+            "This replica is not enrolled with a relay. Run `onsite enroll --relay URL --token TOKEN --ca-cert FILE` first."
+        case .alreadyEnrolled(let relay):
+            "This replica is already enrolled with \(relay). Use another --replica folder for another device."
+        case .unknownReport(let id):
+            "No report \(id) in this replica. `onsite list` shows the reports of your units; run `onsite sync` to fetch new ones."
+        case .invalidInput(let sentence):
+            sentence
+        case .relayRefused(let status, let code, let message):
+            "The relay refused the request (HTTP \(status), \(code)): \(message)"
+        case .unreachable(let reason, let pending):
+            "Cannot reach the relay: \(reason). Your \(pending) change\(pending == 1 ? " is" : "s are") kept on this device; run `onsite sync` again when there is a connection."
+        case .badResponse(let sentence):
+            "The relay's answer could not be read: \(sentence). Nothing was lost; retry, and report this if it persists."
+        case .protocolMismatch(let got, let want):
+            "The relay speaks protocol v\(got); this client needs v\(want). Update the client or the relay."
+        }
+    }
+}

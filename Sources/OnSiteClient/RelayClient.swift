@@ -1,0 +1,76 @@
+import Foundation
+import OnSiteSync
+
+/// Bytes that crossed the wire in one phase of a sync, headers included.
+public struct WireCounters: Sendable, Hashable {
+    public var requests = 0
+    public var bytesSent = 0
+    public var bytesReceived = 0
+
+    public init() {}
+
+    mutating func add(_ metrics: TransferMetrics) {
+        requests += 1
+        bytesSent += Int(metrics.bytesSent)
+        bytesReceived += Int(metrics.bytesReceived)
+    }
+}
+
+/// The relay's HTTP API, typed: `/v1/me`, `/v1/changesets`, `/v1/changes`.
+public struct RelayClient: Sendable {
+    public let baseURL: String
+    let token: String
+    let transport: HTTPTransport
+
+    public init(baseURL: String, token: String, caCertificatePath: String?, transport: TransportConfiguration? = nil) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.token = token
+        var configuration = transport ?? TransportConfiguration()
+        configuration.caCertificatePath = caCertificatePath
+        self.transport = HTTPTransport(configuration: configuration)
+    }
+
+    /// Who the relay knows this token to be.
+    public func profile(counters: inout WireCounters) async throws -> DeviceProfile {
+        try await send("GET", "/v1/me", body: nil, as: DeviceProfile.self, pending: 0, counters: &counters)
+    }
+
+    /// Pushes a frozen change set; the same bytes on every retry.
+    public func push(_ changeSet: OutgoingChangeSet, pending: Int, counters: inout WireCounters) async throws -> PushResult {
+        try await send("POST", "/v1/changesets", body: changeSet.body, as: PushResult.self, pending: pending, counters: &counters)
+    }
+
+    /// One page of changes after `cursor`.
+    public func pull(since cursor: Int64, limit: Int, pending: Int, counters: inout WireCounters) async throws -> PullPage {
+        try await send("GET", "/v1/changes?since=\(cursor)&limit=\(limit)", body: nil, as: PullPage.self, pending: pending, counters: &counters)
+    }
+
+    private func send<T: Decodable>(_ method: String, _ path: String, body: Data?, as type: T.Type, pending: Int, counters: inout WireCounters) async throws -> T {
+        var headers = [
+            "Authorization": "Bearer \(token)",
+            "Accept": "application/json",
+            SyncProtocol.versionHeader: String(SyncProtocol.version),
+        ]
+        if body != nil { headers["Content-Type"] = "application/json" }
+        let request = HTTPRequest(method: method, url: baseURL + path, headers: headers, body: body.map { .data($0) } ?? .none)
+        let response: HTTPResponse
+        do {
+            response = try await transport.send(request)
+        } catch {
+            throw ClientError.unreachable(error.description, pending: pending)
+        }
+        counters.add(response.metrics)
+        guard (200..<300).contains(response.status) else {
+            if let error = try? WireCoding.decode(ErrorBody.self, from: response.body) {
+                throw ClientError.relayRefused(status: response.status, code: error.error.code, message: error.error.message)
+            }
+            throw ClientError.relayRefused(status: response.status, code: "http_\(response.status)",
+                                           message: "an HTTP \(response.status) without an OnSite error body; is \(baseURL) an OnSite relay?")
+        }
+        do {
+            return try WireCoding.decode(T.self, from: response.body)
+        } catch {
+            throw ClientError.badResponse(error.description)
+        }
+    }
+}

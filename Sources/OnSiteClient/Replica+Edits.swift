@@ -1,0 +1,49 @@
+import Foundation
+import GRDB
+import OnSiteCore
+import OnSiteSync
+
+extension Replica {
+    /// Makes a change on this device: stamps it, applies it to the local state and queues it,
+    /// in one transaction. Returns the queued operation.
+    ///
+    /// - Throws: ``ClientError`` when not enrolled, the report is unknown, or the change is not
+    ///   allowed for this device (the same checks the relay makes).
+    @discardableResult
+    public func record(_ change: Change, on reportId: String, now: Date = Date()) async throws -> SyncOperation {
+        try await writer.write { db in
+            let enrolment = try requireEnrolment(db)
+            let actor = Actor(deviceId: enrolment.profile.deviceId, role: enrolment.profile.role, units: Set(enrolment.profile.units))
+            let row = try ReportRow.fetch(reportId, db)
+            var clock = try setting(.clock, as: HybridClock.self, db) ?? HybridClock(device: actor.deviceId)
+            let stamp = clock.tick(wallMillis: Int64((now.timeIntervalSince1970 * 1000).rounded()))
+            let candidate = SyncOperation(reportId: row?.id ?? reportId, stamp: stamp, change: change)
+            let operation: SyncOperation
+            do {
+                let checked = try ChangeSetValidator().validated(
+                    ChangeSet(deviceId: actor.deviceId, sequence: 1, baseVersion: 0, operations: [candidate]))
+                operation = checked.operations[0]
+            } catch {
+                throw ClientError.invalidInput(error.message)
+            }
+            if let refusal = OperationCheck.refusal(of: operation, by: actor, on: row?.state) {
+                throw ClientError.invalidInput(refusal.message)
+            }
+            var state: ReportRecord
+            if let existing = row?.state {
+                state = existing
+                state.apply(operation)
+            } else if case .createReport(let report) = operation.change {
+                state = ReportRecord(created: report, stamp: operation.stamp)
+            } else {
+                throw ClientError.unknownReport(reportId)
+            }
+            try ReportRow.save(state: state, base: row?.base, version: row?.version ?? 0, db)
+            try db.execute(
+                sql: "INSERT INTO outbox (operationId, reportId, operation, createdAt) VALUES (?, ?, ?, ?)",
+                arguments: [operation.id.uuidString, operation.reportId, try WireCoding.encode(operation), now])
+            try setSetting(.clock, clock, db)
+            return operation
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import GRDB
+import OnSiteCore
+import OnSiteSync
+
+/// What `onsite list` filters on.
+public struct ReportQuery: Sendable {
+    /// Words that must all appear in the code, title, description or address, ignoring diacritics.
+    public var search: String?
+    public var status: ReportStatus?
+    public var limit: Int
+
+    public init(search: String? = nil, status: ReportStatus? = nil, limit: Int = 200) {
+        self.search = search
+        self.status = status
+        self.limit = limit
+    }
+}
+
+/// A report as the officer sees it, with its count of changes not yet synced.
+public struct ReportView: Sendable, Hashable {
+    public var record: ReportRecord
+    public var pendingOperations: Int
+    public var version: Int64
+}
+
+extension Replica {
+    /// Reports matching the query, newest first.
+    public func reports(matching query: ReportQuery = ReportQuery()) async throws -> [ReportView] {
+        try await writer.read { db in
+            var clauses: [String] = []
+            var arguments: StatementArguments = []
+            if let search = query.search {
+                for word in VietnameseText.fold(search).split(whereSeparator: \.isWhitespace) {
+                    clauses.append("searchText LIKE ? ESCAPE '\\'")
+                    let escaped = word.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+                    arguments += ["%\(escaped)%"]
+                }
+            }
+            if let status = query.status {
+                clauses.append("status = ?")
+                arguments += [status.rawValue]
+            }
+            let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+            arguments += [query.limit]
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT state, version, (SELECT COUNT(*) FROM outbox WHERE outbox.reportId = report.id) AS pending
+                FROM report \(whereClause) ORDER BY receivedAt DESC, id LIMIT ?
+                """, arguments: arguments)
+            let decoder = WireCoding.makeDecoder()
+            return try rows.map { row in
+                ReportView(record: try decoder.decode(ReportRecord.self, from: row["state"] as Data),
+                           pendingOperations: row["pending"], version: row["version"])
+            }
+        }
+    }
+
+    /// One report by id or human code.
+    public func report(_ idOrCode: String) async throws -> ReportView {
+        try await writer.read { db in
+            guard let row = try ReportRow.fetch(idOrCode, db) else { throw ClientError.unknownReport(idOrCode) }
+            let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE reportId = ?", arguments: [row.id]) ?? 0
+            return ReportView(record: row.state, pendingOperations: pending, version: row.version)
+        }
+    }
+
+    /// Every report's state, for comparisons and exports.
+    public func allRecords() async throws -> [ReportRecord] {
+        try await writer.read { db in
+            let decoder = WireCoding.makeDecoder()
+            return try Data.fetchAll(db, sql: "SELECT state FROM report ORDER BY id").map { try decoder.decode(ReportRecord.self, from: $0) }
+        }
+    }
+
+    /// Operations the relay refused, newest first, with its reasons.
+    public func rejections() async throws -> [Rejection] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM rejection ORDER BY at DESC").map { row in
+                Rejection(operationId: row["operationId"], reportId: row["reportId"], kind: row["kind"],
+                          reason: ErrorDetail(code: row["code"], message: row["message"]), at: row["at"])
+            }
+        }
+    }
+}
+
+/// An operation of this device that the relay refused.
+public struct Rejection: Sendable, Hashable {
+    public var operationId: String
+    public var reportId: String
+    public var kind: String
+    public var reason: ErrorDetail
+    public var at: Date
+}

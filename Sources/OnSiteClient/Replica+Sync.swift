@@ -1,0 +1,130 @@
+import Foundation
+import GRDB
+import OnSiteCore
+import OnSiteSync
+
+/// A change set frozen for sending: the same bytes are resent until the relay acknowledges them.
+public struct OutgoingChangeSet: Sendable {
+    public var id: UUID
+    public var body: Data
+    public var operationCount: Int
+}
+
+extension Replica {
+    /// The change set to send next: the frozen one if a send is unfinished, otherwise a new one made
+    /// from up to `limit` queued operations. Nil when the outbox is empty.
+    public func nextChangeSet(limit: Int) async throws -> OutgoingChangeSet? {
+        try await writer.write { db in
+            if let row = try Row.fetchOne(db, sql: "SELECT id, body FROM pendingChangeSet ORDER BY sequence LIMIT 1") {
+                let id: String = row["id"]
+                let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE changeSetId = ?", arguments: [id]) ?? 0
+                guard let uuid = UUID(uuidString: id) else { throw ClientError.badResponse("corrupt frozen change set id \(id)") }
+                return OutgoingChangeSet(id: uuid, body: row["body"], operationCount: count)
+            }
+            let rows = try Row.fetchAll(db, sql: "SELECT position, operation FROM outbox WHERE changeSetId IS NULL ORDER BY position LIMIT ?", arguments: [limit])
+            guard !rows.isEmpty else { return nil }
+            let enrolment = try requireEnrolment(db)
+            let decoder = WireCoding.makeDecoder()
+            let operations = try rows.map { try decoder.decode(SyncOperation.self, from: $0["operation"] as Data) }
+            let sequence = try setting(.nextSequence, as: Int64.self, db) ?? 1
+            let changeSet = ChangeSet(
+                deviceId: enrolment.profile.deviceId, sequence: sequence,
+                baseVersion: try setting(.cursor, as: Int64.self, db) ?? 0, operations: operations)
+            let body = try WireCoding.encode(changeSet)
+            try db.execute(sql: "INSERT INTO pendingChangeSet (id, sequence, body, createdAt) VALUES (?, ?, ?, ?)",
+                           arguments: [changeSet.id.uuidString, sequence, body, Date()])
+            let lastPosition: Int64 = rows[rows.count - 1]["position"]
+            try db.execute(sql: "UPDATE outbox SET changeSetId = ? WHERE changeSetId IS NULL AND position <= ?",
+                           arguments: [changeSet.id.uuidString, lastPosition])
+            try setSetting(.nextSequence, sequence + 1, db)
+            return OutgoingChangeSet(id: changeSet.id, body: body, operationCount: operations.count)
+        }
+    }
+
+    /// Takes the relay's answer: accepted operations move into the confirmed base, refused ones are
+    /// recorded and undone from the local state, and the change set leaves the outbox. One transaction.
+    public func acknowledge(_ result: PushResult) async throws {
+        try await writer.write { db in
+            let id = result.changeSetId.uuidString
+            let decoder = WireCoding.makeDecoder()
+            var operations: [UUID: SyncOperation] = [:]
+            for data in try Data.fetchAll(db, sql: "SELECT operation FROM outbox WHERE changeSetId = ?", arguments: [id]) {
+                let operation = try decoder.decode(SyncOperation.self, from: data)
+                operations[operation.id] = operation
+            }
+            var touched = Set<String>()
+            var rejected = Set<String>()
+            for outcome in result.results {
+                guard let operation = operations[outcome.operationId] else { continue }
+                touched.insert(operation.reportId)
+                if outcome.outcome == .rejected {
+                    rejected.insert(operation.reportId)
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO rejection (operationId, reportId, kind, code, message, at) VALUES (?, ?, ?, ?, ?, ?)",
+                        arguments: [operation.id.uuidString, operation.reportId, operation.change.kind.rawValue,
+                                    outcome.reason?.code ?? "rejected", outcome.reason?.message ?? "refused by the relay", Date()])
+                } else {
+                    try mergeIntoBase(operation, version: outcome.version, db)
+                }
+            }
+            try db.execute(sql: "DELETE FROM outbox WHERE changeSetId = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM pendingChangeSet WHERE id = ?", arguments: [id])
+            for reportId in rejected {
+                try rebuildState(of: reportId, db)
+            }
+        }
+    }
+
+    /// Applies one pulled page and moves the cursor, in one transaction.
+    public func apply(_ page: PullPage) async throws {
+        try await writer.write { db in
+            var clock = try setting(.clock, as: HybridClock.self, db)
+            for entry in page.changes {
+                try mergeIntoBase(entry.operation, version: entry.version, db)
+                clock?.observe(entry.operation.stamp)
+            }
+            if let clock { try setSetting(.clock, clock, db) }
+            try setSetting(.cursor, page.nextCursor, db)
+            if !page.hasMore { try setSetting(.lastSyncAt, Date(), db) }
+        }
+    }
+
+    /// Merges a confirmed operation into a report's base, and into its visible state.
+    private func mergeIntoBase(_ operation: SyncOperation, version: Int64?, _ db: Database) throws {
+        let existing = try ReportRow.fetch(operation.reportId, db)
+        var base: ReportRecord
+        var state: ReportRecord
+        switch (existing, operation.change) {
+        case (.some(let row), _):
+            base = row.base ?? ReportRecord(created: row.state.report, stamp: operation.stamp)
+            if row.base == nil, case .createReport(let report) = operation.change {
+                base = ReportRecord(created: report, stamp: operation.stamp)
+            } else {
+                base.apply(operation)
+            }
+            state = row.state
+            state.apply(operation)
+        case (.none, .createReport(let report)):
+            base = ReportRecord(created: report, stamp: operation.stamp)
+            state = base
+        case (.none, _):
+            return
+        }
+        try ReportRow.save(state: state, base: base, version: max(version ?? 0, existing?.version ?? 0), db)
+    }
+
+    /// Recomputes the visible state as the confirmed base plus the operations still queued.
+    private func rebuildState(of reportId: String, _ db: Database) throws {
+        guard let row = try ReportRow.fetch(reportId, db) else { return }
+        let decoder = WireCoding.makeDecoder()
+        let pending = try Data.fetchAll(db, sql: "SELECT operation FROM outbox WHERE reportId = ? ORDER BY position", arguments: [reportId])
+            .map { try decoder.decode(SyncOperation.self, from: $0) }
+        guard var state = row.base else {
+            // Never confirmed by the relay: nothing remains if its own creation was refused.
+            if pending.isEmpty { try db.execute(sql: "DELETE FROM report WHERE id = ?", arguments: [reportId]) }
+            return
+        }
+        for operation in pending { state.apply(operation) }
+        try ReportRow.save(state: state, base: row.base, version: row.version, db)
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Logging
+import OnSiteSync
+
+/// What one sync did.
+public struct SyncReport: Sendable, Hashable {
+    public var changeSetsPushed = 0
+    public var operationsPushed = 0
+    public var operationsApplied = 0
+    public var replayedChangeSets = 0
+    public var rejected: [OperationResult] = []
+    public var entriesPulled = 0
+    public var pagesPulled = 0
+    public var cursor: Int64 = 0
+    public var push = WireCounters()
+    public var pull = WireCounters()
+    public var pushSeconds = 0.0
+    public var pullSeconds = 0.0
+}
+
+/// Pushes the outbox in frozen change sets, then pulls every page since the cursor.
+///
+/// Safe to interrupt anywhere: a change set is frozen before its first send and leaves the outbox
+/// only when acknowledged in the same transaction that merges its result; a pulled page and the
+/// cursor move together.
+public struct SyncEngine: Sendable {
+    public let replica: Replica
+    public var changeSetSize: Int = 200
+    public var pageSize: Int = 500
+    public var logger: Logger?
+
+    public init(replica: Replica, logger: Logger? = nil) {
+        self.replica = replica
+        self.logger = logger
+    }
+
+    /// The relay client for this replica's enrolment.
+    public func makeClient(transport: TransportConfiguration? = nil) async throws -> RelayClient {
+        guard let enrolment = try await replica.enrolment() else { throw ClientError.notEnrolled }
+        return RelayClient(baseURL: enrolment.relayURL, token: enrolment.token, caCertificatePath: enrolment.caCertificatePath, transport: transport)
+    }
+
+    /// One full sync: push everything queued, then pull everything new.
+    public func sync(client: RelayClient, progress: (@Sendable (String) -> Void)? = nil) async throws -> SyncReport {
+        var report = SyncReport()
+        try await push(client: client, into: &report, progress: progress)
+        try await pull(client: client, into: &report, progress: progress)
+        return report
+    }
+
+    public func push(client: RelayClient, into report: inout SyncReport, progress: (@Sendable (String) -> Void)? = nil) async throws {
+        let start = ContinuousClock.now
+        defer { report.pushSeconds += (ContinuousClock.now - start).seconds }
+        while let changeSet = try await replica.nextChangeSet(limit: changeSetSize) {
+            let pending = try await replica.status().pendingOperations
+            let result = try await client.push(changeSet, pending: pending, counters: &report.push)
+            try await replica.acknowledge(result)
+            report.changeSetsPushed += 1
+            report.operationsPushed += changeSet.operationCount
+            report.operationsApplied += result.appliedCount
+            report.rejected += result.rejected
+            if result.replayed { report.replayedChangeSets += 1 }
+            logger?.debug("pushed", metadata: ["sync.changeSet": .string(changeSet.id.uuidString), "sync.version": .stringConvertible(result.serverVersion)])
+            progress?("pushed \(report.operationsPushed) operation(s) in \(report.changeSetsPushed) change set(s)")
+        }
+    }
+
+    public func pull(client: RelayClient, into report: inout SyncReport, progress: (@Sendable (String) -> Void)? = nil) async throws {
+        let start = ContinuousClock.now
+        defer { report.pullSeconds += (ContinuousClock.now - start).seconds }
+        var cursor = try await replica.status().cursor
+        while true {
+            let pending = try await replica.status().pendingOperations
+            let page = try await client.pull(since: cursor, limit: pageSize, pending: pending, counters: &report.pull)
+            try await replica.apply(page)
+            report.pagesPulled += 1
+            report.entriesPulled += page.changes.count
+            cursor = page.nextCursor
+            progress?("pulled \(report.entriesPulled) change(s), cursor \(cursor) of \(page.serverVersion)")
+            if !page.hasMore { break }
+        }
+        report.cursor = cursor
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

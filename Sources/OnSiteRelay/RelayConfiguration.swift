@@ -1,0 +1,113 @@
+import Foundation
+import OnSiteSync
+
+/// Everything the relay needs to run, read from a JSON file and the environment.
+///
+/// ```json
+/// {"host": "127.0.0.1", "port": 8443, "dataDirectory": "relay-data",
+///  "tls": {"certificateChain": "tls/cert.pem", "privateKey": "tls/key.pem"}}
+/// ```
+/// Relative paths are resolved against the configuration file's folder.
+public struct RelayConfiguration: Codable, Sendable, Hashable {
+    /// Certificate chain (leaf first) and private key, PEM files.
+    public struct TLS: Codable, Sendable, Hashable {
+        public var certificateChain: String
+        public var privateKey: String
+
+        public init(certificateChain: String, privateKey: String) {
+            self.certificateChain = certificateChain
+            self.privateKey = privateKey
+        }
+    }
+
+    public var host: String = "127.0.0.1"
+    /// 0 picks a free port; the relay prints the one it got.
+    public var port: Int = 8443
+    /// Holds `relay.sqlite` and, later, the blob store.
+    public var dataDirectory: String = "relay-data"
+    /// Required unless ``allowPlainHTTP`` is set and the host is a loopback address.
+    public var tls: TLS?
+    /// Serve plain HTTP; refused unless the relay binds to loopback (behind a TLS proxy).
+    public var allowPlainHTTP: Bool = false
+    /// Entries per pull page when the client does not ask.
+    public var pageSize: Int = 500
+    public var limits: SyncLimits = SyncLimits()
+
+    public init() {}
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = RelayConfiguration()
+        host = try container.decodeIfPresent(String.self, forKey: .host) ?? defaults.host
+        port = try container.decodeIfPresent(Int.self, forKey: .port) ?? defaults.port
+        dataDirectory = try container.decodeIfPresent(String.self, forKey: .dataDirectory) ?? defaults.dataDirectory
+        tls = try container.decodeIfPresent(TLS.self, forKey: .tls)
+        allowPlainHTTP = try container.decodeIfPresent(Bool.self, forKey: .allowPlainHTTP) ?? defaults.allowPlainHTTP
+        pageSize = try container.decodeIfPresent(Int.self, forKey: .pageSize) ?? defaults.pageSize
+        limits = try container.decodeIfPresent(SyncLimits.self, forKey: .limits) ?? defaults.limits
+    }
+
+    /// Reads a configuration file, resolving relative paths against its folder.
+    public static func load(file path: String) throws(RelayConfigurationError) -> RelayConfiguration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw RelayConfigurationError("Cannot read the configuration file \(path). Check the path, or start from Samples/relay.json.")
+        }
+        var configuration: RelayConfiguration
+        do {
+            configuration = try WireCoding.decode(RelayConfiguration.self, from: data)
+        } catch {
+            throw RelayConfigurationError("The configuration file \(path) is not valid: \(error.description)")
+        }
+        let base = URL(fileURLWithPath: path).deletingLastPathComponent()
+        configuration.resolvePaths(against: base)
+        return configuration
+    }
+
+    /// Applies `ONSITE_RELAY_HOST`, `_PORT`, `_DATA`, `_TLS_CERT`, `_TLS_KEY` and `_PLAIN_HTTP` overrides.
+    public mutating func apply(environment: [String: String]) throws(RelayConfigurationError) {
+        if let host = environment["ONSITE_RELAY_HOST"] { self.host = host }
+        if let text = environment["ONSITE_RELAY_PORT"] {
+            guard let port = Int(text) else { throw RelayConfigurationError("ONSITE_RELAY_PORT must be a port number, not \"\(text)\".") }
+            self.port = port
+        }
+        if let data = environment["ONSITE_RELAY_DATA"] { dataDirectory = data }
+        if let cert = environment["ONSITE_RELAY_TLS_CERT"], let key = environment["ONSITE_RELAY_TLS_KEY"] {
+            tls = TLS(certificateChain: cert, privateKey: key)
+        }
+        if let plain = environment["ONSITE_RELAY_PLAIN_HTTP"] { allowPlainHTTP = ["1", "true", "yes"].contains(plain.lowercased()) }
+    }
+
+    mutating func resolvePaths(against base: URL) {
+        func resolve(_ path: String) -> String {
+            path.hasPrefix("/") ? path : base.appendingPathComponent(path).standardizedFileURL.path
+        }
+        dataDirectory = resolve(dataDirectory)
+        if let tls {
+            self.tls = TLS(certificateChain: resolve(tls.certificateChain), privateKey: resolve(tls.privateKey))
+        }
+    }
+
+    /// Checks the combination of settings before anything starts.
+    public func validate() throws(RelayConfigurationError) {
+        guard (0...65_535).contains(port) else { throw RelayConfigurationError("`port` must be 0 to 65535, not \(port).") }
+        guard (1...5_000).contains(pageSize) else { throw RelayConfigurationError("`pageSize` must be 1 to 5000, not \(pageSize).") }
+        if tls == nil {
+            guard allowPlainHTTP else {
+                throw RelayConfigurationError("No TLS certificate is configured. Set `tls` (make a pilot pair with `onsite-relay cert --self-signed --host NAME --out DIR`), or set `allowPlainHTTP` on a loopback host behind a TLS proxy.")
+            }
+            guard isLoopback else {
+                throw RelayConfigurationError("Plain HTTP is allowed only on a loopback host (127.0.0.1, ::1, localhost), not on \(host). Configure `tls`.")
+            }
+        }
+    }
+
+    public var isLoopback: Bool { host == "localhost" || host == "::1" || host.hasPrefix("127.") }
+
+    public var storePath: String { URL(fileURLWithPath: dataDirectory).appendingPathComponent("relay.sqlite").path }
+}
+
+/// A configuration that cannot be used, with what to change.
+public struct RelayConfigurationError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

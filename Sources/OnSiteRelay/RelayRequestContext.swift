@@ -1,0 +1,20 @@
+import Hummingbird
+import OnSiteSync
+
+/// The per-request context: Hummingbird's core storage plus the device the token authenticated.
+public struct RelayRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Set by ``DeviceAuthenticator`` on every route that needs a device.
+    public var actor: Actor?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.actor = nil
+    }
+
+    /// The authenticated device, or a 401 for routes reached without one.
+    func requireActor() throws -> Actor {
+        guard let actor else { throw RelayError.missingToken }
+        return actor
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOCore
+import NIOSSL
+import OnSiteSync
+
+/// The relay's HTTP application: routes, authentication, TLS.
+public struct RelayServer: Sendable {
+    public let configuration: RelayConfiguration
+    public let store: RelayStore
+    public let logger: Logger
+
+    /// Opens the store under the configuration's data directory.
+    public init(configuration: RelayConfiguration, logger: Logger) throws {
+        try configuration.validate()
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        self.configuration = configuration
+        self.store = try RelayStore(path: configuration.storePath)
+        self.logger = logger
+    }
+
+    /// The router with every route, usable on its own in tests.
+    public func makeRouter() -> Router<RelayRequestContext> {
+        let router = Router(context: RelayRequestContext.self)
+        router.add(middleware: ErrorBodyMiddleware())
+        router.get("healthz") { _, _ in
+            try JSONResponse.make(Health(status: "ok", serverVersion: try await store.serverVersion(), protocolVersion: SyncProtocol.version))
+        }
+        let v1 = router.group("v1").add(middleware: DeviceAuthenticator(store: store))
+        SyncController(store: store, limits: configuration.limits, pageSize: configuration.pageSize).addRoutes(to: v1)
+        return router
+    }
+
+    /// Builds the application; `onRunning` gets the bound port (useful with port 0).
+    public func makeApplication(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
+        let server: HTTPServerBuilder
+        if let tls = configuration.tls {
+            server = try .tls(.http1(), tlsConfiguration: try Self.tlsConfiguration(tls))
+        } else {
+            server = .http1()
+        }
+        return Application(
+            router: makeRouter(),
+            server: server,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "onsite-relay"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+
+    static func tlsConfiguration(_ tls: RelayConfiguration.TLS) throws(RelayConfigurationError) -> TLSConfiguration {
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(tls.certificateChain).map { NIOSSLCertificateSource.certificate($0) }
+            let key = try NIOSSLPrivateKey(file: tls.privateKey, format: .pem)
+            return TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+        } catch {
+            throw RelayConfigurationError("Cannot load the TLS certificate \(tls.certificateChain) or key \(tls.privateKey): \(error). Check the files, or make a pilot pair with `onsite-relay cert --self-signed`.")
+        }
+    }
+}
+
+struct Health: Codable, Sendable {
+    var status: String
+    var serverVersion: Int64
+    var protocolVersion: Int
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import OnSiteSync
+
+/// `/v1/me`, `/v1/changesets` and `/v1/changes`: enrolment check, push and pull.
+struct SyncController: Sendable {
+    let store: RelayStore
+    let limits: SyncLimits
+    let pageSize: Int
+
+    func addRoutes(to group: RouterGroup<RelayRequestContext>) {
+        group.get("me", use: me)
+        group.post("changesets", use: push)
+        group.get("changes", use: pull)
+    }
+
+    @Sendable func me(_ request: Request, context: RelayRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let device = try await store.devices().first { $0.id == actor.deviceId }
+        let profile = DeviceProfile(
+            deviceId: actor.deviceId, name: device?.name ?? actor.deviceId, role: actor.role,
+            units: actor.units.sorted(), serverVersion: try await store.serverVersion())
+        return try JSONResponse.make(profile)
+    }
+
+    @Sendable func push(_ request: Request, context: RelayRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limits.maxChangeSetBytes)
+        } catch {
+            throw RelayError.tooLarge(limit: limits.maxChangeSetBytes)
+        }
+        let changeSet: ChangeSet
+        do {
+            changeSet = try WireCoding.decode(ChangeSet.self, from: Data(buffer.readableBytesView))
+        } catch {
+            throw RelayError.invalidBody(error)
+        }
+        guard changeSet.deviceId == actor.deviceId else {
+            throw RelayError.wrongDevice(claimed: changeSet.deviceId, actual: actor.deviceId)
+        }
+        let valid: ChangeSet
+        do {
+            valid = try ChangeSetValidator(limits: limits).validated(changeSet)
+        } catch {
+            throw RelayError.invalid(error)
+        }
+        let result = try await store.push(valid, from: actor)
+        context.logger.info("change set", metadata: [
+            "sync.changeSet": .string(valid.id.uuidString), "sync.operations": .stringConvertible(valid.operations.count),
+            "sync.replayed": .stringConvertible(result.replayed), "sync.version": .stringConvertible(result.serverVersion),
+        ])
+        return try JSONResponse.make(result)
+    }
+
+    @Sendable func pull(_ request: Request, context: RelayRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let query = request.uri.queryParameters
+        var since: Int64 = 0
+        if let text = query.get("since") {
+            guard let value = Int64(text), value >= 0 else { throw RelayError.badQuery("since", "must be a version, 0 or more") }
+            since = value
+        }
+        var limit = pageSize
+        if let text = query.get("limit") {
+            guard let value = Int(text), (1...5_000).contains(value) else { throw RelayError.badQuery("limit", "must be between 1 and 5000") }
+            limit = value
+        }
+        let page = try await store.pull(since: since, limit: limit, for: actor)
+        return try JSONResponse.make(page)
+    }
+}
