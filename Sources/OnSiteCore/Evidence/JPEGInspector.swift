@@ -21,10 +21,26 @@ public enum JPEGInspector {
     /// - Parameter bytes: the whole file.
     /// - Returns: the facts found; never throws, never traps, whatever the input.
     public static func inspect(_ bytes: [UInt8]) -> JPEGInspection {
-        var walker = JPEGWalker(bytes: bytes)
+        bytes.withUnsafeBufferPointer(inspect(buffer:))
+    }
+
+    /// Inspects the bytes of a file believed to be a JPEG, without copying them.
+    public static func inspect(_ data: Data) -> JPEGInspection {
+        data.withUnsafeBytes { inspect(buffer: $0.bindMemory(to: UInt8.self)) }
+    }
+
+    /// Inspects any collection of bytes, e.g. an `ArraySlice` or a `ByteBuffer` view; contiguous storage
+    /// is read in place, anything else is copied once.
+    public static func inspect(_ bytes: some Collection<UInt8>) -> JPEGInspection {
+        bytes.withContiguousStorageIfAvailable(inspect(buffer:)) ?? inspect([UInt8](bytes))
+    }
+
+    /// Inspects bytes in memory the caller keeps alive for the duration of the call.
+    public static func inspect(buffer: UnsafeBufferPointer<UInt8>) -> JPEGInspection {
+        var walker = JPEGWalker(bytes: buffer)
         let outcome = walker.run()
         var inspection = JPEGInspection(
-            isJPEG: outcome.isJPEG, isComplete: outcome.error == nil, byteCount: bytes.count,
+            isJPEG: outcome.isJPEG, isComplete: outcome.error == nil, byteCount: buffer.count,
             hasEXIFSegment: walker.exifSegment != nil, structureError: outcome.error
         )
         if let segment = walker.exifSegment {
@@ -38,10 +54,4 @@ public enum JPEGInspector {
         }
         return inspection
     }
-
-    /// Inspects the bytes of a file believed to be a JPEG.
-    public static func inspect(_ data: Data) -> JPEGInspection { inspect([UInt8](data)) }
-
-    /// Inspects any collection of bytes, e.g. an `ArraySlice` or a `ByteBuffer` view.
-    public static func inspect(_ bytes: some Collection<UInt8>) -> JPEGInspection { inspect([UInt8](bytes)) }
 }

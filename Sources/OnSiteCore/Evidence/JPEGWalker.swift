@@ -3,12 +3,14 @@ import Foundation
 /// The marker walk behind ``JPEGInspector``: a cursor over the bytes that only moves forward.
 ///
 /// Each loop step consumes at least one byte, so the walk is linear in the input and ends on any input.
+/// It reads the caller's buffer in place and never outlives the call that made it; only the EXIF segment
+/// (at most 64 KB) is copied out.
 struct JPEGWalker {
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     private(set) var exifSegment: [UInt8]?
     private var position = 0
 
-    init(bytes: [UInt8]) { self.bytes = bytes }
+    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     /// Walks the file; `error` is nil only for a whole JPEG.
     mutating func run() -> (isJPEG: Bool, error: EvidenceError?) {
@@ -69,7 +71,7 @@ struct JPEGWalker {
     }
 
     /// The payload of the segment whose length field is at the cursor; moves the cursor past it.
-    private mutating func segmentPayload(_ marker: UInt8) throws(EvidenceError) -> ArraySlice<UInt8> {
+    private mutating func segmentPayload(_ marker: UInt8) throws(EvidenceError) -> Slice<UnsafeBufferPointer<UInt8>> {
         let start = position
         guard start + 2 <= bytes.count else {
             throw .truncated(offset: bytes.count, reading: "the length of segment FF\(Self.hex(marker))")

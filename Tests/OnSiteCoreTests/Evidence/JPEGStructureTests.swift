@@ -11,6 +11,19 @@ struct JPEGStructureTests {
         #expect(inspection.exif == nil)
     }
 
+    @Test func everyInputShapeGivesTheSameAnswer() {
+        // Given the same file as an array, a Data, slices not starting at zero, and a non-contiguous collection
+        let bytes = EvidenceFixtures.onSiteJPEG()
+        let padded = [0x00, 0x00, 0x00] + bytes
+        let expected = JPEGInspector.inspect(bytes)
+        #expect(expected.isComplete && expected.exif?.position != nil)
+        // Then every shape reads the same
+        #expect(JPEGInspector.inspect(Data(bytes)) == expected)
+        #expect(JPEGInspector.inspect(Data(padded).dropFirst(3)) == expected)
+        #expect(JPEGInspector.inspect(padded[3...]) == expected)
+        #expect(JPEGInspector.inspect(bytes.lazy.map { $0 }) == expected)
+    }
+
     @Test func emptyAndForeignFiles() {
         #expect(JPEGInspector.inspect([UInt8]()).structureError == .empty)
         let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0]
