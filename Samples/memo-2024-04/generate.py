@@ -87,7 +87,7 @@ for code, total, resolved, (lat, lon) in DISTRICTS:
         received = at(day, *slot)
         category, title, description = TOPICS[serial % len(TOPICS)]
         communes = COMMUNES.get(code, [])
-        commune = communes[k % len(communes)] if communes and k % 2 == 0 else None
+        commune = communes[(k // 2) % len(communes)] if communes and k % 2 == 0 else None
         confidential = serial % 15 == 0
         area = {"province": "dien-bien", "district": code}
         if commune:
