@@ -32,32 +32,41 @@ public struct RelayClient: Sendable {
 
     /// Who the relay knows this token to be.
     public func profile(counters: inout WireCounters) async throws -> DeviceProfile {
-        try await send("GET", "/v1/me", body: nil, as: DeviceProfile.self, pending: 0, counters: &counters)
+        try await send(.get, "/v1/me", body: nil, as: DeviceProfile.self, pending: 0, counters: &counters)
     }
 
     /// Pushes a frozen change set; the same bytes on every retry.
     public func push(_ changeSet: OutgoingChangeSet, pending: Int, counters: inout WireCounters) async throws -> PushResult {
-        try await send("POST", "/v1/changesets", body: changeSet.body, as: PushResult.self, pending: pending, counters: &counters)
+        try await send(.post, "/v1/changesets", body: changeSet.body, as: PushResult.self, pending: pending, counters: &counters)
     }
 
     /// One page of changes after `cursor`.
     public func pull(since cursor: Int64, limit: Int, pending: Int, counters: inout WireCounters) async throws -> PullPage {
-        try await send("GET", "/v1/changes?since=\(cursor)&limit=\(limit)", body: nil, as: PullPage.self, pending: pending, counters: &counters)
+        try await send(.get, "/v1/changes?since=\(cursor)&limit=\(limit)", body: nil, as: PullPage.self, pending: pending, counters: &counters)
     }
 
-    private func send<T: Decodable>(_ method: String, _ path: String, body: Data?, as type: T.Type, pending: Int, counters: inout WireCounters) async throws -> T {
-        var headers = [
-            "Authorization": "Bearer \(token)",
-            "Accept": "application/json",
-            SyncProtocol.versionHeader: String(SyncProtocol.version),
+    /// Wraps the typed-throwing transport in a `Result` (works around a Swift 6.3 SIL ownership crash
+    /// when a typed error is caught in a generic async function with an `inout` parameter).
+    private static func perform(_ request: HTTPRequest, on transport: HTTPTransport) async -> Result<HTTPResponse, TransportError> {
+        do {
+            return .success(try await transport.send(request))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private func send<T: Decodable>(_ method: HTTPRequest.Method, _ path: String, body: Data?, as type: T.Type, pending: Int, counters: inout WireCounters) async throws -> T {
+        var headers: [(name: String, value: String)] = [
+            ("Authorization", "Bearer \(token)"),
+            ("Accept", "application/json"),
+            (SyncProtocol.versionHeader, String(SyncProtocol.version)),
         ]
-        if body != nil { headers["Content-Type"] = "application/json" }
+        if body != nil { headers.append(("Content-Type", "application/json")) }
         let request = HTTPRequest(method: method, url: baseURL + path, headers: headers, body: body.map { .data($0) } ?? .none)
         let response: HTTPResponse
-        do {
-            response = try await transport.send(request)
-        } catch {
-            throw ClientError.unreachable(error.description, pending: pending)
+        switch await Self.perform(request, on: transport) {
+        case .success(let value): response = value
+        case .failure(let error): throw ClientError.unreachable(error.description, pending: pending)
         }
         counters.add(response.metrics)
         guard (200..<300).contains(response.status) else {

@@ -23,7 +23,7 @@ extension Replica {
                 let checked = try ChangeSetValidator().validated(
                     ChangeSet(deviceId: actor.deviceId, sequence: 1, baseVersion: 0, operations: [candidate]))
                 operation = checked.operations[0]
-            } catch {
+            } catch let error as ChangeSetValidationError {
                 throw ClientError.invalidInput(error.message)
             }
             if let refusal = OperationCheck.refusal(of: operation, by: actor, on: row?.state) {

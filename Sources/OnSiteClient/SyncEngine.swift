@@ -16,6 +16,8 @@ public struct SyncReport: Sendable, Hashable {
     public var pull = WireCounters()
     public var pushSeconds = 0.0
     public var pullSeconds = 0.0
+
+    public init() {}
 }
 
 /// Pushes the outbox in frozen change sets, then pulls every page since the cursor.

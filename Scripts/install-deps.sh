@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages OnSite builds and tests against, when they are missing.
+#   libsqlite3-dev        SQLite (GRDB, replica and relay store)
+#   libcurl4-openssl-dev  the client's HTTPS transport
+#   libssl-dev            libcrypto: SHA-256, tokens, pilot certificates
+#   openssl               the CLI, used by tests to check generated certificates
+#   pkg-config            finds libcrypto for the CCrypto module
+set -euo pipefail
+packages=(libsqlite3-dev libcurl4-openssl-dev libssl-dev openssl pkg-config)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
+echo "Installing: ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
