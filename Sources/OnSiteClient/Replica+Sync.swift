@@ -8,6 +8,12 @@ public struct OutgoingChangeSet: Sendable {
     public var id: UUID
     public var body: Data
     public var operationCount: Int
+
+    public init(id: UUID, body: Data, operationCount: Int) {
+        self.id = id
+        self.body = body
+        self.operationCount = operationCount
+    }
 }
 
 extension Replica {
