@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "onsite", targets: ["onsite"]),
         .executable(name: "onsite-relay", targets: ["onsite-relay"]),
+        .executable(name: "onsite-bench", targets: ["onsite-bench"]),
         .library(name: "OnSiteCore", targets: ["OnSiteCore"]),
         .library(name: "OnSiteSync", targets: ["OnSiteSync"]),
     ],
@@ -74,6 +75,14 @@ let package = Package(
                 "OnSiteRelay", "OnSiteCore", "OnSiteSync", "OnSiteCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        .executableTarget(
+            name: "onsite-bench",
+            dependencies: [
+                "OnSiteClient", "OnSiteCore", "OnSiteSync", "OnSiteCrypto",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 

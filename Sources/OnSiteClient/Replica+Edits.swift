@@ -11,39 +11,46 @@ extension Replica {
     ///   allowed for this device (the same checks the relay makes).
     @discardableResult
     public func record(_ change: Change, on reportId: String, now: Date = Date()) async throws -> SyncOperation {
+        try await record([(change, reportId)], now: now)[0]
+    }
+
+    /// Makes several changes in one transaction: all are queued, or none (an import is atomic).
+    @discardableResult
+    public func record(_ changes: [(Change, String)], now: Date = Date()) async throws -> [SyncOperation] {
         try await writer.write { db in
-            let enrolment = try requireEnrolment(db)
-            let actor = Actor(deviceId: enrolment.profile.deviceId, role: enrolment.profile.role, units: Set(enrolment.profile.units))
-            let row = try ReportRow.fetch(reportId, db)
-            var clock = try setting(.clock, as: HybridClock.self, db) ?? HybridClock(device: actor.deviceId)
-            let stamp = clock.tick(wallMillis: Int64((now.timeIntervalSince1970 * 1000).rounded()))
-            let candidate = SyncOperation(reportId: row?.id ?? reportId, stamp: stamp, change: change)
-            let operation: SyncOperation
-            do {
-                let checked = try ChangeSetValidator().validated(
-                    ChangeSet(deviceId: actor.deviceId, sequence: 1, baseVersion: 0, operations: [candidate]))
-                operation = checked.operations[0]
-            } catch let error as ChangeSetValidationError {
-                throw ClientError.invalidInput(error.message)
-            }
-            if let refusal = OperationCheck.refusal(of: operation, by: actor, on: row?.state) {
-                throw ClientError.invalidInput(refusal.message)
-            }
-            var state: ReportRecord
-            if let existing = row?.state {
-                state = existing
-                state.apply(operation)
-            } else if case .createReport(let report) = operation.change {
-                state = ReportRecord(created: report, stamp: operation.stamp)
-            } else {
-                throw ClientError.unknownReport(reportId)
-            }
-            try ReportRow.save(state: state, base: row?.base, version: row?.version ?? 0, db)
-            try db.execute(
-                sql: "INSERT INTO outbox (operationId, reportId, operation, createdAt) VALUES (?, ?, ?, ?)",
-                arguments: [operation.id.uuidString, operation.reportId, try WireCoding.encode(operation), now])
-            try setSetting(.clock, clock, db)
-            return operation
+            try changes.map { change, reportId in try record(change, on: reportId, now: now, db) }
         }
+    }
+
+    private func record(_ change: Change, on reportId: String, now: Date, _ db: Database) throws -> SyncOperation {
+        let enrolment = try requireEnrolment(db)
+        let actor = Actor(deviceId: enrolment.profile.deviceId, role: enrolment.profile.role, units: Set(enrolment.profile.units))
+        let row = try ReportRow.fetch(reportId, db)
+        var clock = try setting(.clock, as: HybridClock.self, db) ?? HybridClock(device: actor.deviceId)
+        let stamp = clock.tick(wallMillis: Int64((now.timeIntervalSince1970 * 1000).rounded()))
+        let candidate = SyncOperation(reportId: row?.id ?? reportId, stamp: stamp, change: change)
+        let operation: SyncOperation
+        switch ChangeSetValidator().check(ChangeSet(deviceId: actor.deviceId, sequence: 1, baseVersion: 0, operations: [candidate])) {
+        case .success(let checked): operation = checked.operations[0]
+        case .failure(let error): throw ClientError.invalidInput(error.message)
+        }
+        if let refusal = OperationCheck.refusal(of: operation, by: actor, on: row?.state) {
+            throw ClientError.invalidInput(refusal.message)
+        }
+        var state: ReportRecord
+        if let existing = row?.state {
+            state = existing
+            state.apply(operation)
+        } else if case .createReport(let report) = operation.change {
+            state = ReportRecord(created: report, stamp: operation.stamp)
+        } else {
+            throw ClientError.unknownReport(reportId)
+        }
+        try ReportRow.save(state: state, base: row?.base, version: row?.version ?? 0, db)
+        try db.execute(
+            sql: "INSERT INTO outbox (operationId, reportId, operation, createdAt) VALUES (?, ?, ?, ?)",
+            arguments: [operation.id.uuidString, operation.reportId, try WireCoding.encode(operation), now])
+        try setSetting(.clock, clock, db)
+        return operation
     }
 }

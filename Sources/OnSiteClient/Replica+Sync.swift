@@ -19,7 +19,7 @@ public struct OutgoingChangeSet: Sendable {
 extension Replica {
     /// The change set to send next: the frozen one if a send is unfinished, otherwise a new one made
     /// from up to `limit` queued operations. Nil when the outbox is empty.
-    public func nextChangeSet(limit: Int) async throws -> OutgoingChangeSet? {
+    public func nextChangeSet(limit: Int, byteBudget: Int = 1 << 20) async throws -> OutgoingChangeSet? {
         try await writer.write { db in
             if let row = try Row.fetchOne(db, sql: "SELECT id, body FROM pendingChangeSet ORDER BY sequence LIMIT 1") {
                 let id: String = row["id"]
@@ -27,7 +27,14 @@ extension Replica {
                 guard let uuid = UUID(uuidString: id) else { throw ClientError.badResponse("corrupt frozen change set id \(id)") }
                 return OutgoingChangeSet(id: uuid, body: row["body"], operationCount: count)
             }
-            let rows = try Row.fetchAll(db, sql: "SELECT position, operation FROM outbox WHERE changeSetId IS NULL ORDER BY position LIMIT ?", arguments: [limit])
+            var rows: [Row] = []
+            var bytes = 0
+            // Stop at the byte budget too, so a change set stays well under the relay's body limit.
+            for row in try Row.fetchAll(db, sql: "SELECT position, operation FROM outbox WHERE changeSetId IS NULL ORDER BY position LIMIT ?", arguments: [limit]) {
+                bytes += (row["operation"] as Data).count
+                if !rows.isEmpty, bytes > byteBudget { break }
+                rows.append(row)
+            }
             guard !rows.isEmpty else { return nil }
             let enrolment = try requireEnrolment(db)
             let decoder = WireCoding.makeDecoder()

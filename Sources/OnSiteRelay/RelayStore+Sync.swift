@@ -22,9 +22,11 @@ extension RelayStore {
             }
             let encoder = WireCoding.makeEncoder()
             var results: [OperationResult] = []
+            var touched = TouchedReports()
             for operation in changeSet.operations {
-                results.append(try apply(operation, of: changeSet, by: actor, encoder: encoder, db: db))
+                results.append(try apply(operation, of: changeSet, by: actor, touched: &touched, encoder: encoder, db: db))
             }
+            try touched.save(encoder: encoder, db: db)
             let result = PushResult(changeSetId: changeSet.id, serverVersion: try Self.serverVersion(db), results: results)
             try db.execute(
                 sql: "INSERT INTO changeSet (id, deviceId, sequence, receivedAt, result) VALUES (?, ?, ?, ?, ?)",
@@ -33,11 +35,11 @@ extension RelayStore {
         }
     }
 
-    private func apply(_ operation: SyncOperation, of changeSet: ChangeSet, by actor: Actor, encoder: JSONEncoder, db: Database) throws -> OperationResult {
+    private func apply(_ operation: SyncOperation, of changeSet: ChangeSet, by actor: Actor, touched: inout TouchedReports, encoder: JSONEncoder, db: Database) throws -> OperationResult {
         if try Bool.fetchOne(db, sql: "SELECT 1 FROM log WHERE operationId = ?", arguments: [operation.id.uuidString]) == true {
             return OperationResult(operationId: operation.id, outcome: .duplicate)
         }
-        let existing = try Self.record(operation.reportId, db: db)
+        let existing = try touched.records[operation.reportId] ?? Self.record(operation.reportId, db: db)
         if let refusal = OperationCheck.refusal(of: operation, by: actor, on: existing) {
             return OperationResult(operationId: operation.id, outcome: .rejected, reason: refusal)
         }
@@ -54,19 +56,16 @@ extension RelayStore {
             return OperationResult(operationId: operation.id, outcome: .rejected,
                                    reason: ErrorDetail(code: "unknown_report", message: "Report \(operation.reportId) does not exist on the relay."))
         }
-        let report = record.report
-        try db.execute(
-            sql: """
-                INSERT INTO report (id, version, province, district, commune, assignedUnit, state) VALUES (?, 0, ?, ?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET province = excluded.province, district = excluded.district,
-                  commune = excluded.commune, assignedUnit = excluded.assignedUnit, state = excluded.state
-                """,
-            arguments: [report.id, report.area.province, report.area.district, report.area.commune, report.assignedUnit, try encoder.encode(record)])
+        if existing == nil {
+            // The log row references the report: insert it now, its state is written with the others.
+            try touched.insertPlaceholder(record, db: db)
+        }
         try db.execute(
             sql: "INSERT INTO log (operationId, changeSetId, deviceId, reportId, operation) VALUES (?, ?, ?, ?, ?)",
             arguments: [operation.id.uuidString, changeSet.id.uuidString, actor.deviceId, operation.reportId, try encoder.encode(operation)])
         let version = db.lastInsertedRowID
-        try db.execute(sql: "UPDATE report SET version = ? WHERE id = ?", arguments: [version, report.id])
+        touched.records[record.id] = record
+        touched.versions[record.id] = version
         return OperationResult(operationId: operation.id, outcome: outcome == .applied ? .applied : .superseded, version: version)
     }
 
@@ -99,6 +98,31 @@ extension RelayStore {
             if hasMore { entries.removeLast() }
             let cursor = hasMore ? (entries.last?.version ?? since) : max(since, newest)
             return PullPage(changes: entries, nextCursor: cursor, hasMore: hasMore, serverVersion: newest)
+        }
+    }
+}
+
+/// The reports a change set touched, kept in memory and written once at the end of the push.
+struct TouchedReports {
+    var records: [String: ReportRecord] = [:]
+    var versions: [String: Int64] = [:]
+
+    func insertPlaceholder(_ record: ReportRecord, db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO report (id, version, province, district, state) VALUES (?, 0, ?, ?, x'')",
+            arguments: [record.id, record.report.area.province, record.report.area.district])
+    }
+
+    func save(encoder: JSONEncoder, db: Database) throws {
+        for (id, record) in records {
+            let report = record.report
+            try db.execute(
+                sql: """
+                    UPDATE report SET version = ?, province = ?, district = ?, commune = ?, assignedUnit = ?, state = ?
+                    WHERE id = ?
+                    """,
+                arguments: [versions[id] ?? 0, report.area.province, report.area.district, report.area.commune,
+                            report.assignedUnit, try encoder.encode(record), id])
         }
     }
 }

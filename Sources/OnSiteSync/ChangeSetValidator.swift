@@ -35,6 +35,11 @@ public struct ChangeSetValidator: Sendable {
         self.limits = limits
     }
 
+    /// ``validated(_:)`` as a `Result`, for callers that map the error to their own.
+    public func check(_ changeSet: ChangeSet) -> Result<ChangeSet, ChangeSetValidationError> {
+        Result { () throws(ChangeSetValidationError) -> ChangeSet in try validated(changeSet) }
+    }
+
     public func validated(_ changeSet: ChangeSet) throws(ChangeSetValidationError) -> ChangeSet {
         guard !changeSet.operations.isEmpty else {
             throw ChangeSetValidationError("empty_change_set", "The change set has no operations; send at least one.")
@@ -67,8 +72,8 @@ public struct ChangeSetValidator: Sendable {
         guard operation.stamp.device == deviceId else {
             throw ChangeSetValidationError("invalid_change_set", "the stamp's device `\(operation.stamp.device)` is not the change set's device `\(deviceId)`.")
         }
-        guard operation.stamp.wallMillis > 0 else {
-            throw ChangeSetValidationError("invalid_change_set", "the stamp's time must be positive.")
+        guard operation.stamp.wallMillis > 0, operation.stamp.wallMillis < 32_503_680_000_000, operation.stamp.counter < 1 << 31 else {
+            throw ChangeSetValidationError("invalid_change_set", "the stamp's time must be positive and before year 3000, and its counter below 2^31.")
         }
         switch operation.change {
         case .createReport(var report):

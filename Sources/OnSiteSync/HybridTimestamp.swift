@@ -42,6 +42,8 @@ public struct HybridClock: Codable, Sendable, Hashable {
     public mutating func tick(wallMillis: Int64) -> HybridTimestamp {
         if wallMillis > last.wallMillis {
             last = HybridTimestamp(wallMillis: wallMillis, counter: 0, device: last.device)
+        } else if last.counter == .max {
+            last = HybridTimestamp(wallMillis: last.wallMillis + 1, counter: 0, device: last.device)
         } else {
             last = HybridTimestamp(wallMillis: last.wallMillis, counter: last.counter + 1, device: last.device)
         }

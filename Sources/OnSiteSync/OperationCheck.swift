@@ -30,8 +30,11 @@ public enum OperationCheck {
             guard actor.role == .hub || actor.role == .admin else {
                 return ErrorDetail(code: "forbidden_operation", message: "Only the hub may create reports; this device is a \(actor.role.rawValue).")
             }
-            guard actor.canSee(report) else {
+            guard actor.canSee(report), record.map({ actor.canSee($0.report) }) ?? true else {
                 return ErrorDetail(code: "out_of_scope", message: "Report \(report.id) is outside this device's units (\(actor.units.sorted().joined(separator: ", "))).")
+            }
+            if let existing = record?.report, !existing.hasSameIdentity(as: report) {
+                return ErrorDetail(code: "report_exists", message: "Report \(report.id) already exists with another code, area, reporter or receipt time; a re-import may only change its fields.")
             }
             return nil
         }
@@ -57,5 +60,12 @@ public enum OperationCheck {
             break
         }
         return nil
+    }
+}
+
+extension Report {
+    /// Whether two copies of a report agree on what a re-import may not change.
+    func hasSameIdentity(as other: Report) -> Bool {
+        code == other.code && area == other.area && reporter == other.reporter && receivedAt == other.receivedAt
     }
 }

@@ -57,12 +57,8 @@ struct Import: AsyncParsableCommand {
             } catch {
                 throw ClientError.invalidInput("\(file) is not a list of reports: \(error)")
             }
-            var created = 0
-            for report in reports {
-                try await store.record(.createReport(report), on: report.id)
-                created += 1
-            }
-            print("Queued \(created) report(s) from \(file); `onsite sync` sends them to the relay.")
+            try await store.record(reports.map { (Change.createReport($0), $0.id) })
+            print("Queued \(reports.count) report(s) from \(file); `onsite sync` sends them to the relay.")
         }
     }
 }

@@ -76,8 +76,6 @@ struct OperationCheckTests {
         // When it sends create_report for the same id with an area in P11
         let claim = SyncOperation(reportId: "rpt-1", stamp: Fixture.stamp(5, 0, "dev-hub-p11"), change: .createReport(Fixture.report()))
         // Then it should be refused as out of scope (today it is allowed, and the re-import overwrites the fields)
-        withKnownIssue("OperationCheck checks create_report against the incoming report only, not the stored one") {
-            #expect(OperationCheck.refusal(of: claim, by: actor, on: record)?.code == "out_of_scope")
-        }
+        #expect(OperationCheck.refusal(of: claim, by: actor, on: record)?.code == "out_of_scope")
     }
 }

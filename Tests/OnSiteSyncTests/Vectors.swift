@@ -17,8 +17,6 @@ enum Vectors {
         return names.filter { $0.hasSuffix(".json") && $0 != "manifest.json" }.sorted()
     }
 
-    /// Change sets whose dates hit the millisecond truncation of `WireDate.format` (see `WireDateTests`).
-    static let knownDateDrift: Set<String> = ["officer-field-work.json"]
 
     static func data(_ folder: String, _ name: String) throws -> Data {
         try Data(contentsOf: root.appendingPathComponent(folder).appendingPathComponent(name))
