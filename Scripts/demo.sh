@@ -53,6 +53,8 @@ done
 step "4. Officer Lan goes on site with no signal: the relay is stopped"
 kill $RELAY_PID; wait $RELAY_PID 2>/dev/null || true
 show "$ONSITE" list --replica "$RUN/lan" --search "vo nguyen giap"
+show "$ONSITE" act --replica "$RUN/lan" DB-2024-00101 accept
+show "$ONSITE" act --replica "$RUN/lan" DB-2024-00101 begin_verification
 show "$ONSITE" verify --replica "$RUN/lan" DB-2024-00101 --finding confirmed --lat 21.3866 --lon 103.0171 \
   --notes "Ổ gà sâu 20 cm, dài 1,5 m; đã đặt biển cảnh báo tạm thời."
 show "$ONSITE" note --replica "$RUN/lan" DB-2024-00101 "Đề nghị Ban QLDA giao thông vá mặt đường trong tuần."
@@ -79,5 +81,15 @@ show "$ONSITE" sync --replica "$RUN/supervisor"
 show "$ONSITE" list --replica "$RUN/supervisor"
 show "$ONSITE" show --replica "$RUN/supervisor" DB-2024-00101
 show "$ONSITE" show --replica "$RUN/supervisor" DB-2024-00103
+show "$ONSITE" report overdue --replica "$RUN/supervisor" --by commune
+
+step "8. The Điện Biên memo (April 2024): 130 reports with their histories, and the overdue table by district"
+"$ONSITE" init --replica "$RUN/memo-hub" >/dev/null
+MEMO_HUB=$(enroll_device hub "IOC (lịch sử tháng 4/2024)" dien-bien)
+show "$ONSITE" enroll --replica "$RUN/memo-hub" --relay "$URL" --token "$MEMO_HUB" --ca-cert "$RUN/tls/ca.pem"
+show "$ONSITE" import --replica "$RUN/memo-hub" Samples/memo-2024-04/reports.json --events Samples/memo-2024-04/events.json
+show "$ONSITE" sync --replica "$RUN/memo-hub"
+show "$ONSITE" sync --replica "$RUN/supervisor"
+show "$ONSITE" report overdue --replica "$RUN/supervisor" --by district --as-of 2024-04-19T03:00:00Z
 
 step "Done. Everything is in $RUN/ (relay data, replicas, relay.log)."

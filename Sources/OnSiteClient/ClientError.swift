@@ -51,7 +51,7 @@ public struct ClientError: Error, Sendable, Equatable, CustomStringConvertible {
         case .relayRefused(let status, let code, let message):
             "The relay refused the request (HTTP \(status), \(code)): \(message)"
         case .unreachable(let reason, let pending):
-            "Cannot reach the relay: \(reason). Your \(pending) change\(pending == 1 ? " is" : "s are") kept on this device; run `onsite sync` again when there is a connection."
+            "Cannot reach the relay: \(reason.hasSuffix(".") ? String(reason.dropLast()) : reason). Your \(pending) change\(pending == 1 ? " is" : "s are") kept on this device; run `onsite sync` again when there is a connection."
         case .badResponse(let sentence):
             "The relay's answer could not be read: \(sentence). Nothing was lost; retry, and report this if it persists."
         case .protocolMismatch(let got, let want):

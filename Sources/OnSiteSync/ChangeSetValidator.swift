@@ -114,6 +114,17 @@ public struct ChangeSetValidator: Sendable {
             verification.notes = try text(verification.notes, name: "verification.notes", limit: limits.maxTextLength, required: false)
             verification.officer = try text(verification.officer, name: "verification.officer", limit: limits.maxTitleLength, required: true)
             operation.change = .addVerification(verification)
+        case .transition(var transition):
+            transition.actor = try text(transition.actor, name: "transition.actor", limit: limits.maxTitleLength, required: true)
+            operation.change = .transition(transition)
+        case .addEvent(var event):
+            guard event.reportId == operation.reportId else {
+                throw ChangeSetValidationError("invalid_change_set", "the event's reportId differs from the operation's reportId.")
+            }
+            event.actor = try text(event.actor, name: "event.actor", limit: limits.maxTitleLength, required: true)
+            event.action = try text(event.action, name: "event.action", limit: limits.maxIdentifierLength, required: true)
+            event.detail = try text(event.detail, name: "event.detail", limit: limits.maxTextLength, required: false)
+            operation.change = .addEvent(event)
         }
         return operation
     }

@@ -56,8 +56,31 @@ public enum OperationCheck {
             guard actor.role == .officer || actor.role == .leader else {
                 return ErrorDetail(code: "forbidden_operation", message: "Only officers and unit leaders record on-site verifications; this device is a \(actor.role.rawValue).")
             }
+        case .addEvent:
+            guard actor.role == .hub || actor.role == .admin else {
+                return ErrorDetail(code: "forbidden_operation", message: "Only the hub imports history events; this device is a \(actor.role.rawValue).")
+            }
+        case .transition(let transition):
+            return refusal(of: transition, operation: operation, by: actor, on: record.report)
         case .addNote, .createReport:
             break
+        }
+        return nil
+    }
+
+    /// A transition fits when the device acts in its own role, the report is still where the device saw it,
+    /// and the workflow allows the step from there for that role.
+    static func refusal(of transition: Transition, operation: SyncOperation, by actor: Actor, on report: Report) -> ErrorDetail? {
+        guard transition.role == actor.role else {
+            return ErrorDetail(code: "forbidden_operation", message: "The transition claims the role \(transition.role.rawValue), but this device is a \(actor.role.rawValue).")
+        }
+        guard report.status == transition.expected else {
+            return ErrorDetail(
+                code: "report_moved",
+                message: "Report \(report.code) is now \(report.status.label) (\(report.status.rawValue)); it was \(transition.expected.label) (\(transition.expected.rawValue)) when you chose `\(transition.action.kind.rawValue)` offline. Your other changes are saved; run `onsite show \(report.code)` and decide again.")
+        }
+        if case .failure(let error) = transition.step(from: report, eventID: operation.id) {
+            return ErrorDetail(code: "forbidden_transition", message: error.description)
         }
         return nil
     }

@@ -14,6 +14,8 @@ public struct ReportRecord: Codable, Sendable, Hashable, Identifiable {
     public var notes: [Note]
     /// Verifications, ordered by visit time then id.
     public var verifications: [Verification]
+    /// The report's history (transitions, extensions, imported steps), ordered by time then id.
+    public var events: [Event]
 
     public var id: String { report.id }
 
@@ -23,6 +25,7 @@ public struct ReportRecord: Codable, Sendable, Hashable, Identifiable {
         self.fieldStamps = Dictionary(uniqueKeysWithValues: ReportField.allCases.map { ($0.rawValue, stamp) })
         self.notes = []
         self.verifications = []
+        self.events = []
     }
 
     /// What applying an operation did.
@@ -57,7 +60,25 @@ public struct ReportRecord: Codable, Sendable, Hashable, Identifiable {
             verifications.append(verification)
             verifications.sort { ($0.visitedAt, $0.id.uuidString) < ($1.visitedAt, $1.id.uuidString) }
             return .applied
+        case .addEvent(let event):
+            return append(event) ? .applied : .superseded
+        case .transition(let transition):
+            // Replayed in log order everywhere; a step that no longer fits is a no-op.
+            guard report.status == transition.expected, !events.contains(where: { $0.id == operation.id }),
+                  case .success(let step) = transition.step(from: report, eventID: operation.id)
+            else { return .superseded }
+            report = step.report
+            append(step.event)
+            return .applied
         }
+    }
+
+    @discardableResult
+    private mutating func append(_ event: Event) -> Bool {
+        guard !events.contains(where: { $0.id == event.id }) else { return false }
+        events.append(event)
+        events.sort { ($0.at, $0.id.uuidString) < ($1.at, $1.id.uuidString) }
+        return true
     }
 
     private mutating func merge(_ field: ReportField, _ value: FieldValue, stamp: HybridTimestamp) -> Bool {

@@ -33,6 +33,10 @@ public enum Change: Codable, Sendable, Hashable {
     case addNote(Note)
     /// An on-site verification; append-only.
     case addVerification(Verification)
+    /// A workflow step; authoritative on the relay (see ``Transition``).
+    case transition(Transition)
+    /// A history line imported by the hub (the trace of steps taken elsewhere); append-only.
+    case addEvent(Event)
 
     /// The stable wire name of the change's kind.
     public enum Kind: String, Codable, Sendable, CaseIterable {
@@ -40,6 +44,8 @@ public enum Change: Codable, Sendable, Hashable {
         case setField = "set_field"
         case addNote = "add_note"
         case addVerification = "add_verification"
+        case transition
+        case addEvent = "add_event"
     }
 
     public var kind: Kind {
@@ -48,11 +54,13 @@ public enum Change: Codable, Sendable, Hashable {
         case .setField: .setField
         case .addNote: .addNote
         case .addVerification: .addVerification
+        case .transition: .transition
+        case .addEvent: .addEvent
         }
     }
 
     private enum CodingKeys: String, CodingKey {
-        case kind, report, field, value, note, verification
+        case kind, report, field, value, note, verification, transition, event
     }
 
     public init(from decoder: any Decoder) throws {
@@ -68,6 +76,10 @@ public enum Change: Codable, Sendable, Hashable {
             self = .addNote(try container.decode(Note.self, forKey: .note))
         case .addVerification:
             self = .addVerification(try container.decode(Verification.self, forKey: .verification))
+        case .transition:
+            self = .transition(try container.decode(Transition.self, forKey: .transition))
+        case .addEvent:
+            self = .addEvent(try container.decode(Event.self, forKey: .event))
         }
     }
 
@@ -81,6 +93,8 @@ public enum Change: Codable, Sendable, Hashable {
             try container.encode(value, forKey: .value)
         case .addNote(let note): try container.encode(note, forKey: .note)
         case .addVerification(let verification): try container.encode(verification, forKey: .verification)
+        case .transition(let transition): try container.encode(transition, forKey: .transition)
+        case .addEvent(let event): try container.encode(event, forKey: .event)
         }
     }
 }

@@ -44,6 +44,7 @@ struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Create reports from a JSON file (hub devices).")
     @OptionGroup var replica: ReplicaOptions
     @Argument(help: "A JSON array of reports (see Samples/reports.json).") var file: String
+    @Option(help: "A JSON array of their history events, imported with them (see Samples/memo-2024-04/events.json).") var events: String?
 
     func run() async throws {
         try await reportingErrors {
@@ -57,8 +58,19 @@ struct Import: AsyncParsableCommand {
             } catch {
                 throw ClientError.invalidInput("\(file) is not a list of reports: \(error)")
             }
-            try await store.record(reports.map { (Change.createReport($0), $0.id) })
-            print("Queued \(reports.count) report(s) from \(file); `onsite sync` sends them to the relay.")
+            var changes = reports.map { (Change.createReport($0), $0.id) }
+            if let events {
+                guard let data = FileManager.default.contents(atPath: events) else { throw ClientError.invalidInput("Cannot read \(events).") }
+                let history: [Event]
+                do {
+                    history = try WireCoding.decode([Event].self, from: data)
+                } catch {
+                    throw ClientError.invalidInput("\(events) is not a list of events: \(error)")
+                }
+                changes += history.map { (Change.addEvent($0), $0.reportId) }
+            }
+            try await store.record(changes)
+            print("Queued \(reports.count) report(s)\(events == nil ? "" : " and \(changes.count - reports.count) history event(s)") from \(file); `onsite sync` sends them to the relay.")
         }
     }
 }

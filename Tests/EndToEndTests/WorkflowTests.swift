@@ -1,0 +1,84 @@
+import Foundation
+import OnSiteClient
+import OnSiteCore
+import OnSiteSync
+import Testing
+
+/// Workflow steps through sync, and the supervisor's table from the merged state.
+@Suite("End to end: workflow and supervisor reports", .serialized)
+struct WorkflowEndToEndTests {
+    static var memoFolder: URL {
+        URL(fileURLWithPath: sampleReportsFile).deletingLastPathComponent().appendingPathComponent("memo-2024-04")
+    }
+
+    @Test("The supervisor's overdue table, from the state it pulled, reproduces the Điện Biên memo")
+    func memoTable() async throws {
+        // Given the memo's reports and their histories imported by the hub and pulled by a supervisor
+        let relay = try RelayProcess()
+        let hub = FieldDevice(name: "hub", in: relay.folder)
+        let supervisor = FieldDevice(name: "supervisor", in: relay.folder)
+        let hubToken = try relay.addDevice(role: "hub", name: "IOC", units: ["dien-bien"])
+        let supervisorToken = try relay.addDevice(role: "supervisor", name: "Lãnh đạo IOC", units: ["dien-bien"])
+        try relay.start()
+        try hub.enroll(with: relay, token: hubToken)
+        let imported = try hub.onsite("import", Self.memoFolder.appendingPathComponent("reports.json").path,
+                                      "--events", Self.memoFolder.appendingPathComponent("events.json").path)
+        try #require(imported.status == 0, "\(imported.combined)")
+        try hub.sync()
+        try supervisor.enroll(with: relay, token: supervisorToken)
+        try supervisor.sync()
+
+        // When the supervisor prints the table as of the memo's date
+        let table = try supervisor.onsite("report", "overdue", "--by", "district", "--as-of", "2024-04-19T03:00:00Z")
+
+        // Then it is the memo's table, row for row
+        try #require(table.status == 0, "\(table.combined)")
+        let expected = try String(contentsOf: Self.memoFolder.appendingPathComponent("expected-table.txt"), encoding: .utf8)
+        #expect(table.output == expected)
+        #expect(table.output.contains("Thành phố Điện Biên Phủ |        58 |             2 |                 56 |                         96,6%"))
+    }
+
+    @Test("A step taken offline on a report that moved meanwhile is refused with the current state; the verification in the same sync is kept")
+    func transitionRace() async throws {
+        // Given two officers of one ward with the samples
+        let (relay, _) = try ConvergenceTests.seededRelay()
+        let lan = FieldDevice(name: "lan", in: relay.folder)
+        let minh = FieldDevice(name: "minh", in: relay.folder)
+        try lan.enroll(with: relay, token: try relay.addDevice(role: "officer", name: "Lan", units: ["phuong-muong-thanh"]))
+        try minh.enroll(with: relay, token: try relay.addDevice(role: "officer", name: "Minh", units: ["phuong-muong-thanh"]))
+        try lan.sync()
+        try minh.sync()
+
+        // When Minh returns the report to the hub while Lan, offline, accepts it and verifies it
+        try #require(try minh.onsite("act", "DB-2024-00102", "return_to_hub", "--reason", "Thuộc thẩm quyền Công ty môi trường đô thị", "--suggested-unit", "tp-dien-bien-phu").status == 0)
+        try minh.sync()
+        try #require(try lan.onsite("act", "DB-2024-00102", "accept").status == 0)
+        try #require(try lan.onsite("verify", "DB-2024-00102", "--finding", "confirmed", "--notes", "Rác vẫn còn").status == 0)
+        let sync = try lan.onsite("sync")
+
+        // Then the acceptance is refused with the report's current state, the verification is kept,
+        // and Lan's replica shows what the relay decided
+        #expect(sync.status == 0)
+        #expect(sync.output.contains("report_moved"))
+        #expect(sync.output.contains("returned_to_hub"))
+        let record = try #require(try await lan.records().first { $0.report.code == "DB-2024-00102" })
+        #expect(record.report.status == .returnedToHub)
+        #expect(record.verifications.map(\.notes) == ["Rác vẫn còn"])
+        #expect(record.events.map(\.action) == ["transition:returned_to_hub"])
+        #expect(try await lan.status().pendingOperations == 0)
+        let shown = try lan.onsite("show", "DB-2024-00102")
+        #expect(shown.output.contains("Refused by the relay"))
+    }
+
+    @Test("A role may not take a step that is not its own, even offline: refused locally with what is allowed")
+    func forbiddenStepIsRefusedLocally() async throws {
+        let (relay, _) = try ConvergenceTests.seededRelay()
+        let lan = FieldDevice(name: "lan", in: relay.folder)
+        try lan.enroll(with: relay, token: try relay.addDevice(role: "officer", name: "Lan", units: ["phuong-muong-thanh"]))
+        try lan.sync()
+        let result = try lan.onsite("act", "DB-2024-00101", "publish")
+        #expect(result.status == 1)
+        #expect(result.error.contains("forwarded"))
+        #expect(try await lan.status().pendingOperations == 0)
+    }
+}
