@@ -8,8 +8,25 @@ public struct SyncLimits: Codable, Sendable, Hashable {
     public var maxTitleLength: Int = 500
     public var maxTextLength: Int = 20_000
     public var maxIdentifierLength: Int = 128
+    /// The largest evidence file, in bytes.
+    public var maxAttachmentBytes: Int64 = 256 * 1024 * 1024
+    /// Content types accepted for evidence.
+    public var allowedContentTypes: Set<String> = ["image/jpeg"]
 
     public init() {}
+
+    /// Every key is optional in a configuration file; a missing one keeps its default.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = SyncLimits()
+        maxOperationsPerChangeSet = try container.decodeIfPresent(Int.self, forKey: .maxOperationsPerChangeSet) ?? defaults.maxOperationsPerChangeSet
+        maxChangeSetBytes = try container.decodeIfPresent(Int.self, forKey: .maxChangeSetBytes) ?? defaults.maxChangeSetBytes
+        maxTitleLength = try container.decodeIfPresent(Int.self, forKey: .maxTitleLength) ?? defaults.maxTitleLength
+        maxTextLength = try container.decodeIfPresent(Int.self, forKey: .maxTextLength) ?? defaults.maxTextLength
+        maxIdentifierLength = try container.decodeIfPresent(Int.self, forKey: .maxIdentifierLength) ?? defaults.maxIdentifierLength
+        maxAttachmentBytes = try container.decodeIfPresent(Int64.self, forKey: .maxAttachmentBytes) ?? defaults.maxAttachmentBytes
+        allowedContentTypes = try container.decodeIfPresent(Set<String>.self, forKey: .allowedContentTypes) ?? defaults.allowedContentTypes
+    }
 }
 
 /// A change set that breaks the protocol: which operation, what is wrong.
@@ -125,6 +142,24 @@ public struct ChangeSetValidator: Sendable {
             event.action = try text(event.action, name: "event.action", limit: limits.maxIdentifierLength, required: true)
             event.detail = try text(event.detail, name: "event.detail", limit: limits.maxTextLength, required: false)
             operation.change = .addEvent(event)
+        case .addAttachment(var attachment):
+            guard attachment.reportId == operation.reportId else {
+                throw ChangeSetValidationError("invalid_change_set", "the attachment's reportId differs from the operation's reportId.")
+            }
+            guard attachment.sha256.count == 64, attachment.sha256.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
+                throw ChangeSetValidationError("invalid_value", "`attachment.sha256` must be 64 lowercase hex digits.")
+            }
+            guard attachment.byteCount > 0, attachment.byteCount <= limits.maxAttachmentBytes else {
+                throw ChangeSetValidationError("attachment_too_large", "`attachment.byteCount` must be 1 to \(limits.maxAttachmentBytes) bytes.")
+            }
+            guard limits.allowedContentTypes.contains(attachment.contentType) else {
+                throw ChangeSetValidationError("unsupported_type", "`attachment.contentType` \(attachment.contentType) is not accepted; allowed: \(limits.allowedContentTypes.sorted().joined(separator: ", ")).")
+            }
+            attachment.fileName = try text(attachment.fileName, name: "attachment.fileName", limit: limits.maxTitleLength, required: true)
+            attachment.addedBy = try text(attachment.addedBy, name: "attachment.addedBy", limit: limits.maxTitleLength, required: true)
+            operation.change = .addAttachment(attachment)
+        case .blobAvailable:
+            break
         }
         return operation
     }

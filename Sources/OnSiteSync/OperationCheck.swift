@@ -62,6 +62,12 @@ public enum OperationCheck {
             }
         case .transition(let transition):
             return refusal(of: transition, operation: operation, by: actor, on: record.report)
+        case .addAttachment:
+            guard actor.role != .supervisor else {
+                return ErrorDetail(code: "forbidden_operation", message: "Supervisors read evidence; they do not attach it.")
+            }
+        case .blobAvailable:
+            return ErrorDetail(code: "forbidden_operation", message: "Only the relay marks a blob available, when it holds the verified bytes.")
         case .addNote, .createReport:
             break
         }

@@ -16,6 +16,10 @@ public struct ReportRecord: Codable, Sendable, Hashable, Identifiable {
     public var verifications: [Verification]
     /// The report's history (transitions, extensions, imported steps), ordered by time then id.
     public var events: [Event]
+    /// Evidence files, ordered by time then id.
+    public var attachments: [Attachment]
+    /// Hashes of the attachments whose bytes the relay holds; the others are pending.
+    public var availableBlobs: Set<String>
 
     public var id: String { report.id }
 
@@ -26,7 +30,28 @@ public struct ReportRecord: Codable, Sendable, Hashable, Identifiable {
         self.notes = []
         self.verifications = []
         self.events = []
+        self.attachments = []
+        self.availableBlobs = []
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case report, fieldStamps, notes, verifications, events, attachments, availableBlobs
+    }
+
+    /// Lists missing from older stored records decode as empty.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        report = try container.decode(Report.self, forKey: .report)
+        fieldStamps = try container.decode([String: HybridTimestamp].self, forKey: .fieldStamps)
+        notes = try container.decodeIfPresent([Note].self, forKey: .notes) ?? []
+        verifications = try container.decodeIfPresent([Verification].self, forKey: .verifications) ?? []
+        events = try container.decodeIfPresent([Event].self, forKey: .events) ?? []
+        attachments = try container.decodeIfPresent([Attachment].self, forKey: .attachments) ?? []
+        availableBlobs = try container.decodeIfPresent(Set<String>.self, forKey: .availableBlobs) ?? []
+    }
+
+    /// Whether an attachment's bytes are still on their way to the relay.
+    public func isPending(_ attachment: Attachment) -> Bool { !availableBlobs.contains(attachment.sha256) }
 
     /// What applying an operation did.
     public enum MergeOutcome: String, Sendable, Hashable {
@@ -62,6 +87,13 @@ public struct ReportRecord: Codable, Sendable, Hashable, Identifiable {
             return .applied
         case .addEvent(let event):
             return append(event) ? .applied : .superseded
+        case .addAttachment(let attachment):
+            guard !attachments.contains(where: { $0.id == attachment.id }) else { return .superseded }
+            attachments.append(attachment)
+            attachments.sort { ($0.addedAt, $0.id.uuidString) < ($1.addedAt, $1.id.uuidString) }
+            return .applied
+        case .blobAvailable(let sha256):
+            return availableBlobs.insert(sha256).inserted ? .applied : .superseded
         case .transition(let transition):
             // Replayed in log order everywhere; a step that no longer fits is a no-op.
             guard report.status == transition.expected, !events.contains(where: { $0.id == operation.id }),

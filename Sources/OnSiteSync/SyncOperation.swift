@@ -37,6 +37,11 @@ public enum Change: Codable, Sendable, Hashable {
     case transition(Transition)
     /// A history line imported by the hub (the trace of steps taken elsewhere); append-only.
     case addEvent(Event)
+    /// An evidence file's record (its bytes travel separately, by hash); append-only.
+    case addAttachment(Attachment)
+    /// Appended by the relay itself when it holds the whole, verified blob: attachments with this hash
+    /// stop being pending for everyone who pulls it.
+    case blobAvailable(sha256: String)
 
     /// The stable wire name of the change's kind.
     public enum Kind: String, Codable, Sendable, CaseIterable {
@@ -46,6 +51,8 @@ public enum Change: Codable, Sendable, Hashable {
         case addVerification = "add_verification"
         case transition
         case addEvent = "add_event"
+        case addAttachment = "add_attachment"
+        case blobAvailable = "blob_available"
     }
 
     public var kind: Kind {
@@ -56,11 +63,13 @@ public enum Change: Codable, Sendable, Hashable {
         case .addVerification: .addVerification
         case .transition: .transition
         case .addEvent: .addEvent
+        case .addAttachment: .addAttachment
+        case .blobAvailable: .blobAvailable
         }
     }
 
     private enum CodingKeys: String, CodingKey {
-        case kind, report, field, value, note, verification, transition, event
+        case kind, report, field, value, note, verification, transition, event, attachment, sha256
     }
 
     public init(from decoder: any Decoder) throws {
@@ -80,6 +89,10 @@ public enum Change: Codable, Sendable, Hashable {
             self = .transition(try container.decode(Transition.self, forKey: .transition))
         case .addEvent:
             self = .addEvent(try container.decode(Event.self, forKey: .event))
+        case .addAttachment:
+            self = .addAttachment(try container.decode(Attachment.self, forKey: .attachment))
+        case .blobAvailable:
+            self = .blobAvailable(sha256: try container.decode(String.self, forKey: .sha256))
         }
     }
 
@@ -95,6 +108,8 @@ public enum Change: Codable, Sendable, Hashable {
         case .addVerification(let verification): try container.encode(verification, forKey: .verification)
         case .transition(let transition): try container.encode(transition, forKey: .transition)
         case .addEvent(let event): try container.encode(event, forKey: .event)
+        case .addAttachment(let attachment): try container.encode(attachment, forKey: .attachment)
+        case .blobAvailable(let sha256): try container.encode(sha256, forKey: .sha256)
         }
     }
 }
