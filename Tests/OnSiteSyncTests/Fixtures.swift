@@ -19,6 +19,15 @@ enum Fixture {
         HybridTimestamp(wallMillis: t0 + offset, counter: counter, device: device)
     }
 
+    /// SHA-256 of the bytes "onsite photo 1".
+    static let sha256 = "b4053b7853fae61468430edb2c4e5347635175f68a729b80fc2bb306815d8ad8"
+
+    static func attachment(reportId: String = "rpt-1", byteCount: Int64 = 2_483_117, contentType: String = "image/jpeg",
+                           sha256: String = sha256, fileName: String = "IMG_0412.jpg") -> Attachment {
+        Attachment(reportId: reportId, sha256: sha256, byteCount: byteCount, contentType: contentType, fileName: fileName,
+                   addedBy: "Lò Văn Minh", addedAt: Date(timeIntervalSince1970: 1_713_436_620))
+    }
+
     static func record(_ report: Report = report()) -> ReportRecord {
         ReportRecord(created: report, stamp: stamp(0, 0, "dev-hub"))
     }

@@ -6,7 +6,7 @@ import Testing
 @Suite("OperationCheck: role × operation × scope")
 struct OperationCheckTests {
     enum Op: String, CaseIterable, Sendable {
-        case create, setTitle, setAssignedUnit, setHiddenReason, addNote, addVerification
+        case create, setTitle, setAssignedUnit, setHiddenReason, addNote, addVerification, addEvent, addAttachment, blobAvailable
 
         func change() -> Change {
             switch self {
@@ -16,17 +16,25 @@ struct OperationCheckTests {
             case .setHiddenReason: .setField(.hiddenReason, .text("Vi phạm"))
             case .addNote: .addNote(Note(author: "A", at: Date(timeIntervalSince1970: 1), text: "n"))
             case .addVerification: .addVerification(Verification(reportId: "rpt-1", officer: "A", visitedAt: Date(timeIntervalSince1970: 1), position: nil, finding: .confirmed, notes: ""))
+            case .addEvent: .addEvent(Event(reportId: "rpt-1", actor: "IOC", at: Date(timeIntervalSince1970: 1), action: "transition:forwarded", detail: "U-HIMLAM"))
+            case .addAttachment: .addAttachment(Fixture.attachment())
+            case .blobAvailable: .blobAvailable(sha256: Fixture.sha256)
             }
         }
     }
 
     /// What each role gets on a report in its scope (nil = allowed), as OperationCheck implements it.
     static let inScope: [Role: [Op: String?]] = [
-        .officer:    [.create: "forbidden_operation", .setTitle: nil, .setAssignedUnit: "forbidden_field", .setHiddenReason: "forbidden_field", .addNote: nil, .addVerification: nil],
-        .leader:     [.create: "forbidden_operation", .setTitle: nil, .setAssignedUnit: "forbidden_field", .setHiddenReason: "forbidden_field", .addNote: nil, .addVerification: nil],
-        .hub:        [.create: nil, .setTitle: nil, .setAssignedUnit: nil, .setHiddenReason: nil, .addNote: nil, .addVerification: "forbidden_operation"],
-        .supervisor: [.create: "forbidden_operation", .setTitle: "forbidden_operation", .setAssignedUnit: "forbidden_field", .setHiddenReason: "forbidden_field", .addNote: nil, .addVerification: "forbidden_operation"],
-        .admin:      [.create: nil, .setTitle: nil, .setAssignedUnit: nil, .setHiddenReason: nil, .addNote: nil, .addVerification: "forbidden_operation"],
+        .officer:    [.create: "forbidden_operation", .setTitle: nil, .setAssignedUnit: "forbidden_field", .setHiddenReason: "forbidden_field", .addNote: nil, .addVerification: nil,
+                      .addEvent: "forbidden_operation", .addAttachment: nil, .blobAvailable: "forbidden_operation"],
+        .leader:     [.create: "forbidden_operation", .setTitle: nil, .setAssignedUnit: "forbidden_field", .setHiddenReason: "forbidden_field", .addNote: nil, .addVerification: nil,
+                      .addEvent: "forbidden_operation", .addAttachment: nil, .blobAvailable: "forbidden_operation"],
+        .hub:        [.create: nil, .setTitle: nil, .setAssignedUnit: nil, .setHiddenReason: nil, .addNote: nil, .addVerification: "forbidden_operation",
+                      .addEvent: nil, .addAttachment: nil, .blobAvailable: "forbidden_operation"],
+        .supervisor: [.create: "forbidden_operation", .setTitle: "forbidden_operation", .setAssignedUnit: "forbidden_field", .setHiddenReason: "forbidden_field", .addNote: nil, .addVerification: "forbidden_operation",
+                      .addEvent: "forbidden_operation", .addAttachment: "forbidden_operation", .blobAvailable: "forbidden_operation"],
+        .admin:      [.create: nil, .setTitle: nil, .setAssignedUnit: nil, .setHiddenReason: nil, .addNote: nil, .addVerification: "forbidden_operation",
+                      .addEvent: nil, .addAttachment: nil, .blobAvailable: "forbidden_operation"],
     ]
 
     static let cells: [(Role, Op)] = Role.allCases.flatMap { role in Op.allCases.map { (role, $0) } }
@@ -77,5 +85,99 @@ struct OperationCheckTests {
         let claim = SyncOperation(reportId: "rpt-1", stamp: Fixture.stamp(5, 0, "dev-hub-p11"), change: .createReport(Fixture.report()))
         // Then it should be refused as out of scope (today it is allowed, and the re-import overwrites the fields)
         #expect(OperationCheck.refusal(of: claim, by: actor, on: record)?.code == "out_of_scope")
+    }
+}
+
+@Suite("OperationCheck: transitions")
+struct TransitionCheckTests {
+    let officer = Actor(deviceId: "dev-officer-b", role: .officer, units: ["U-HIMLAM"])
+    let leader = Actor(deviceId: "dev-leader", role: .leader, units: ["U-HIMLAM"])
+
+    func record(_ status: ReportStatus) -> ReportRecord {
+        var report = Fixture.report()
+        report.status = status
+        return Fixture.record(report)
+    }
+
+    func operation(_ action: WorkflowAction, expected: ReportStatus, role: Role, device: String = "dev-officer-b") -> SyncOperation {
+        SyncOperation(reportId: "rpt-1", stamp: Fixture.stamp(60_000, 0, device), change: .transition(
+            Transition(action: action, expected: expected, role: role, actor: "Quàng Thị Lan", at: Date(timeIntervalSince1970: 1_713_440_000))))
+    }
+
+    @Test("a step on a report that moved is refused with report_moved, naming both statuses and what to do")
+    func reportMoved() throws {
+        // Given officer A's accept reached the relay first
+        let moved = record(.accepted)
+        // When officer B's offline return_to_hub, made while the report was forwarded, arrives
+        let stale = operation(.returnToHub(reason: "Không thuộc thẩm quyền.", suggestedUnit: "U-NOONG-BUA"), expected: .forwarded, role: .officer)
+        let refusal = try #require(OperationCheck.refusal(of: stale, by: officer, on: moved))
+        // Then it is report_moved, and the sentence tells the officer where the report is now
+        #expect(refusal.code == "report_moved")
+        for fragment in ["DB-2024-00017", "Tiếp nhận xử lý (accepted)", "Chuyển xử lý (forwarded)", "`return_to_hub`", "onsite show DB-2024-00017"] {
+            #expect(refusal.message.contains(fragment), "\(refusal.message)")
+        }
+        // And the same step expecting the current status is allowed
+        #expect(OperationCheck.refusal(of: operation(.returnToHub(reason: "Không thuộc thẩm quyền.", suggestedUnit: nil), expected: .accepted, role: .officer), by: officer, on: moved) == nil)
+    }
+
+    @Test("report_moved is checked before the workflow: a step that would also be forbidden says the report moved")
+    func movedBeforeForbidden() {
+        let refusal = OperationCheck.refusal(of: operation(.approve, expected: .resultSubmitted, role: .officer), by: officer, on: record(.approved))
+        #expect(refusal?.code == "report_moved")
+    }
+
+    @Test("a step the workflow does not allow is refused with forbidden_transition and the workflow's sentence",
+          arguments: [
+            (WorkflowAction.approve, ReportStatus.resultSubmitted),                        // not an officer's step
+            (.submitResult(summary: "Xong.", evidence: ["a"]), .forwarded),                // not from forwarded
+            (.submitResult(summary: "Xong.", evidence: []), .inProgress),                  // missing input
+            (.returnToHub(reason: "  ", suggestedUnit: nil), .accepted),                   // blank input
+          ])
+    func forbiddenTransition(action: WorkflowAction, status: ReportStatus) throws {
+        let report = record(status)
+        let refusal = try #require(OperationCheck.refusal(of: operation(action, expected: status, role: .officer), by: officer, on: report))
+        #expect(refusal.code == "forbidden_transition")
+        let workflowError: WorkflowError
+        do {
+            _ = try Workflow.apply(action, to: report.report, by: .officer, actor: "Quàng Thị Lan", at: Date(timeIntervalSince1970: 1_713_440_000))
+            Issue.record("the workflow allowed \(action.kind)"); return
+        } catch { workflowError = error }
+        #expect(refusal.message == workflowError.description)
+    }
+
+    @Test("a transition must claim the device's own role", arguments: Role.allCases)
+    func roleMismatch(claimed: Role) {
+        // Given an officer's device sending a step in another role (a leader's approve would otherwise be allowed)
+        let refusal = OperationCheck.refusal(of: operation(.approve, expected: .resultSubmitted, role: claimed), by: officer, on: record(.resultSubmitted))
+        if claimed == .officer {
+            #expect(refusal?.code == "forbidden_transition")
+        } else {
+            #expect(refusal?.code == "forbidden_operation")
+            #expect(refusal?.message.contains(claimed.rawValue) == true)
+        }
+        // And the leader's own device may
+        #expect(OperationCheck.refusal(of: operation(.approve, expected: .resultSubmitted, role: .leader, device: "dev-leader"), by: leader, on: record(.resultSubmitted)) == nil)
+    }
+
+    @Test("scope and existence come before the transition's own checks")
+    func scopeFirst() {
+        let outside = Actor(deviceId: "dev-officer-b", role: .officer, units: ["U-OTHER"])
+        let step = operation(.accept, expected: .received, role: .leader)
+        #expect(OperationCheck.refusal(of: step, by: outside, on: record(.forwarded))?.code == "out_of_scope")
+        #expect(OperationCheck.refusal(of: step, by: officer, on: nil)?.code == "unknown_report")
+    }
+
+    @Test("an allowed step applies with the operation id as its event id; replaying it changes nothing")
+    func allowedApplies() throws {
+        var report = record(.forwarded)
+        let accept = operation(.accept, expected: .forwarded, role: .officer)
+        #expect(OperationCheck.refusal(of: accept, by: officer, on: report) == nil)
+        #expect(report.apply(accept) == .applied)
+        #expect(report.report.status == .accepted)
+        #expect(report.events.map(\.id) == [accept.id])
+        #expect(report.events.first?.action == "transition:accepted")
+        #expect(report.apply(accept) == .superseded)
+        // And once applied, the same step from the device again is a report_moved refusal, not a second event
+        #expect(OperationCheck.refusal(of: accept, by: officer, on: report)?.code == "report_moved")
     }
 }

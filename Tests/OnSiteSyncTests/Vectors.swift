@@ -38,6 +38,8 @@ enum Vectors {
         var maxTitleLength: Int?
         var maxTextLength: Int?
         var maxIdentifierLength: Int?
+        var maxAttachmentBytes: Int64?
+        var allowedContentTypes: Set<String>?
 
         func applied(to base: SyncLimits) -> SyncLimits {
             var limits = base
@@ -45,6 +47,8 @@ enum Vectors {
             if let maxTitleLength { limits.maxTitleLength = maxTitleLength }
             if let maxTextLength { limits.maxTextLength = maxTextLength }
             if let maxIdentifierLength { limits.maxIdentifierLength = maxIdentifierLength }
+            if let maxAttachmentBytes { limits.maxAttachmentBytes = maxAttachmentBytes }
+            if let allowedContentTypes { limits.allowedContentTypes = allowedContentTypes }
             return limits
         }
     }
@@ -54,15 +58,50 @@ enum Vectors {
     }
 
     /// A file of `merge/`: apply `operations` to `initial` in any order, get `expected`.
+    ///
+    /// With `logOrder`, the operations are listed in log order and the transitions among them must be applied
+    /// in that order (every replica replays them as the log has them); the other operations may come anywhere.
     struct MergeCase: Codable, Sendable {
         var description: String
         var initial: ReportRecord
         var operations: [SyncOperation]
         var expected: ReportRecord
+        var logOrder: Bool?
+
+        /// The orders in which a replica may apply the operations.
+        var orders: [[SyncOperation]] {
+            let all = permutations(operations)
+            guard logOrder == true else { return all }
+            let transitions = operations.filter { $0.change.kind == .transition }.map(\.id)
+            return all.filter { $0.filter { $0.change.kind == .transition }.map(\.id) == transitions }
+        }
     }
 
     static func mergeCase(_ name: String) throws -> MergeCase {
         try WireCoding.decode(MergeCase.self, from: data("merge", name))
+    }
+
+    /// A file of `refused/`: what ``OperationCheck`` answers for one operation by one device on one record.
+    struct RefusedCase: Codable, Sendable {
+        struct ActorSpec: Codable, Sendable {
+            var deviceId: String
+            var role: Role
+            var units: Set<String>
+            var actor: Actor { Actor(deviceId: deviceId, role: role, units: units) }
+        }
+        var description: String
+        var actor: ActorSpec
+        /// The relay's record of the report; nil when the relay does not have it.
+        var record: ReportRecord?
+        var operation: SyncOperation
+        /// The refusal code, or nil when the operation is allowed.
+        var code: String?
+        /// Fragments the refusal's message must contain (the sentence the client shows).
+        var messageIncludes: [String]?
+    }
+
+    static func refusedCase(_ name: String) throws -> RefusedCase {
+        try WireCoding.decode(RefusedCase.self, from: data("refused", name))
     }
 }
 

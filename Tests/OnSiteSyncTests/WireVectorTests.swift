@@ -10,6 +10,7 @@ struct ChangeSetVectorTests {
         #expect(!Vectors.files(in: "changesets").isEmpty, "no change sets under \(Vectors.root.path)")
         #expect(!Vectors.files(in: "invalid").isEmpty)
         #expect(!Vectors.files(in: "merge").isEmpty)
+        #expect(!Vectors.files(in: "refused").isEmpty)
     }
 
     @Test("decode then re-encode gives the same bytes", arguments: Vectors.files(in: "changesets"))
@@ -121,10 +122,12 @@ struct InvalidVectorTests {
 
 @Suite("Protocol/vectors: merge cases")
 struct MergeVectorTests {
-    @Test("every order of the operations gives the expected record", arguments: Vectors.files(in: "merge"))
+    @Test("every order of the operations (transitions in log order) gives the expected record", arguments: Vectors.files(in: "merge"))
     func allOrders(name: String) throws {
         let merge = try Vectors.mergeCase(name)
-        for order in permutations(merge.operations) {
+        let orders = merge.orders
+        #expect(!orders.isEmpty)
+        for order in orders {
             // Given the initial record, when the operations are applied in this order
             var record = merge.initial
             for operation in order { record.apply(operation) }
@@ -144,10 +147,59 @@ struct MergeVectorTests {
         }
     }
 
+    @Test("a transition applies only while the report is in the status it expects")
+    func transitionsNeedTheirStatus() throws {
+        // Given the stale-status case, replayed in log order
+        let merge = try Vectors.mergeCase("transition-expected-status-stale.json")
+        var record = merge.initial
+        let outcomes = merge.operations.map { record.apply($0) }
+        // Then the step that expected `forwarded` after the accept changed nothing, the others applied
+        #expect(outcomes == [.applied, .superseded, .applied])
+        #expect(record.report.status == .returnedToHub)
+        #expect(record.events.map(\.id) == [merge.operations[0].id, merge.operations[2].id])
+        #expect(record.events.map(\.action) == ["transition:accepted", "transition:returned_to_hub"])
+    }
+
+    @Test("blob_available ends pending for its hash only")
+    func blobAvailable() throws {
+        let merge = try Vectors.mergeCase("blob-available-idempotent.json")
+        #expect(merge.expected.attachments.count == 2)
+        #expect(merge.expected.attachments.filter(merge.expected.isPending).map(\.fileName) == ["IMG_0413.jpg"])
+        #expect(merge.initial.attachments.allSatisfy(merge.initial.isPending))
+    }
+
     @Test("the expected record survives the wire", arguments: Vectors.files(in: "merge"))
     func expectedRoundTrips(name: String) throws {
         let merge = try Vectors.mergeCase(name)
         let again = try WireCoding.decode(ReportRecord.self, from: WireCoding.encode(merge.expected))
         #expect(again == merge.expected)
+    }
+}
+
+@Suite("Protocol/vectors: refused operations")
+struct RefusedVectorTests {
+    @Test("OperationCheck answers each case with its code", arguments: Vectors.files(in: "refused"))
+    func refusal(name: String) throws {
+        let refused = try Vectors.refusedCase(name)
+        let answer = OperationCheck.refusal(of: refused.operation, by: refused.actor.actor, on: refused.record)
+        #expect(answer?.code == refused.code, "\(name): \(refused.description) — got \(answer.map(String.init(describing:)) ?? "allowed")")
+        for fragment in refused.messageIncludes ?? [] {
+            #expect(answer?.message.contains(fragment) == true, "\(name): the message does not say \"\(fragment)\": \(answer?.message ?? "")")
+        }
+    }
+
+    @Test("a refused case's operation passes the validator (refusals are about role, scope and state, not shape)", arguments: Vectors.files(in: "refused"))
+    func validShape(name: String) throws {
+        let refused = try Vectors.refusedCase(name)
+        let changeSet = ChangeSet(deviceId: refused.operation.stamp.device, sequence: 1, baseVersion: 0, operations: [refused.operation])
+        _ = try ChangeSetValidator().validated(changeSet)
+    }
+
+    @Test("an allowed transition leaves the step the workflow computes", arguments: Vectors.files(in: "refused"))
+    func allowedApplies(name: String) throws {
+        let refused = try Vectors.refusedCase(name)
+        guard refused.code == nil, case .transition = refused.operation.change, var record = refused.record else { return }
+        #expect(record.apply(refused.operation) == .applied)
+        #expect(record.events.last?.id == refused.operation.id)
     }
 }
