@@ -99,6 +99,10 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "SyncPropertyTests",
+            dependencies: ["OnSiteClient", "OnSiteRelay", "OnSiteSync", "OnSiteCore"]
+        ),
+        .testTarget(
             name: "EndToEndTests",
             dependencies: ["OnSiteClient", "OnSiteSync", "OnSiteCore", "onsite", "onsite-relay"]
         ),

@@ -10,24 +10,27 @@ extension Replica {
     /// - Throws: ``ClientError`` when not enrolled, the report is unknown, or the change is not
     ///   allowed for this device (the same checks the relay makes).
     @discardableResult
-    public func record(_ change: Change, on reportId: String, now: Date = Date()) async throws -> SyncOperation {
+    public func record(_ change: Change, on reportId: String, now: Date? = nil) async throws -> SyncOperation {
         try await record([(change, reportId)], now: now)[0]
     }
 
     /// Makes several changes in one transaction: all are queued, or none (an import is atomic).
     @discardableResult
-    public func record(_ changes: [(Change, String)], now: Date = Date()) async throws -> [SyncOperation] {
-        try await writer.write { db in
+    public func record(_ changes: [(Change, String)], now: Date? = nil) async throws -> [SyncOperation] {
+        let now = now ?? clock()
+        return try await writer.write { db in
             try changes.map { change, reportId in try record(change, on: reportId, now: now, db) }
         }
     }
 
-    private func record(_ change: Change, on reportId: String, now: Date, _ db: Database) throws -> SyncOperation {
+    func record(_ change: Change, on reportId: String, now: Date, _ db: Database) throws -> SyncOperation {
         let enrolment = try requireEnrolment(db)
         let actor = Actor(deviceId: enrolment.profile.deviceId, role: enrolment.profile.role, units: Set(enrolment.profile.units))
         let row = try ReportRow.fetch(reportId, db)
         var clock = try setting(.clock, as: HybridClock.self, db) ?? HybridClock(device: actor.deviceId)
-        let stamp = clock.tick(wallMillis: Int64((now.timeIntervalSince1970 * 1000).rounded()))
+        // The relay's time, as last measured, not the device's: a clock off by hours must not win every write.
+        let offset = try setting(.clockOffset, as: Int64.self, db) ?? 0
+        let stamp = clock.tick(wallMillis: Self.millis(now) + offset)
         let candidate = SyncOperation(reportId: row?.id ?? reportId, stamp: stamp, change: change)
         let operation: SyncOperation
         switch ChangeSetValidator().check(ChangeSet(deviceId: actor.deviceId, sequence: 1, baseVersion: 0, operations: [candidate])) {
@@ -48,8 +51,9 @@ extension Replica {
         }
         try ReportRow.save(state: state, base: row?.base, version: row?.version ?? 0, db)
         try db.execute(
-            sql: "INSERT INTO outbox (operationId, reportId, operation, createdAt) VALUES (?, ?, ?, ?)",
-            arguments: [operation.id.uuidString, operation.reportId, try WireCoding.encode(operation), now])
+            sql: "INSERT INTO outbox (operationId, reportId, operation, createdAt, baseVersion) VALUES (?, ?, ?, ?, ?)",
+            arguments: [operation.id.uuidString, operation.reportId, try WireCoding.encode(operation), now,
+                        try setting(.cursor, as: Int64.self, db) ?? 0])
         try setSetting(.clock, clock, db)
         return operation
     }

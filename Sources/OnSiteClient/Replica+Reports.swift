@@ -44,7 +44,7 @@ extension Replica {
             let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
             arguments += [query.limit]
             let rows = try Row.fetchAll(db, sql: """
-                SELECT state, version, (SELECT COUNT(*) FROM outbox WHERE outbox.reportId = report.id) AS pending
+                SELECT state, version, (SELECT COUNT(*) FROM outbox WHERE outbox.reportId = report.id AND acknowledgedVersion IS NULL) AS pending
                 FROM report \(whereClause) ORDER BY receivedAt DESC, id LIMIT ?
                 """, arguments: arguments)
             let decoder = WireCoding.makeDecoder()
@@ -59,7 +59,7 @@ extension Replica {
     public func report(_ idOrCode: String) async throws -> ReportView {
         try await writer.read { db in
             guard let row = try ReportRow.fetch(idOrCode, db) else { throw ClientError.unknownReport(idOrCode) }
-            let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE reportId = ?", arguments: [row.id]) ?? 0
+            let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE reportId = ? AND acknowledgedVersion IS NULL", arguments: [row.id]) ?? 0
             return ReportView(record: row.state, pendingOperations: pending, version: row.version)
         }
     }

@@ -35,6 +35,8 @@ public struct SyncStatus: Codable, Sendable, Hashable {
 
 enum SettingKey: String {
     case enrolment, cursor, lastSyncAt, nextSequence, clock
+    /// Relay clock minus device clock, in milliseconds, as last measured: stamps use the relay's time.
+    case clockOffset
 }
 
 extension Replica {
@@ -62,6 +64,9 @@ extension Replica {
             }
             try setSetting(.enrolment, enrolment, db)
             try setSetting(.clock, HybridClock(device: enrolment.profile.deviceId), db)
+            if let serverTime = enrolment.profile.serverTimeMillis {
+                try setSetting(.clockOffset, serverTime - Self.millis(clock()), db)
+            }
         }
     }
 
@@ -75,7 +80,7 @@ extension Replica {
         try await writer.read { db in
             let enrolment = try setting(.enrolment, as: Enrolment.self, db)
             var byReport: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT reportId, COUNT(*) AS n FROM outbox GROUP BY reportId") {
+            for row in try Row.fetchAll(db, sql: "SELECT reportId, COUNT(*) AS n FROM outbox WHERE acknowledgedVersion IS NULL GROUP BY reportId") {
                 byReport[row["reportId"]] = row["n"]
             }
             return SyncStatus(
@@ -83,7 +88,7 @@ extension Replica {
                 units: enrolment?.profile.units ?? [],
                 cursor: try setting(.cursor, as: Int64.self, db) ?? 0,
                 lastSyncAt: try setting(.lastSyncAt, as: Date.self, db),
-                pendingOperations: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0,
+                pendingOperations: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE acknowledgedVersion IS NULL") ?? 0,
                 pendingByReport: byReport,
                 reportCount: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM report") ?? 0,
                 rejections: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rejection") ?? 0)

@@ -30,9 +30,11 @@ extension Replica {
             var rows: [Row] = []
             var bytes = 0
             // Stop at the byte budget too, so a change set stays well under the relay's body limit.
-            for row in try Row.fetchAll(db, sql: "SELECT position, operation FROM outbox WHERE changeSetId IS NULL ORDER BY position LIMIT ?", arguments: [limit]) {
+            for row in try Row.fetchAll(db, sql: "SELECT position, operation, baseVersion FROM outbox WHERE changeSetId IS NULL ORDER BY position LIMIT ?", arguments: [limit]) {
                 bytes += (row["operation"] as Data).count
                 if !rows.isEmpty, bytes > byteBudget { break }
+                // One base version per change set: what the device had pulled when it made these operations.
+                if let first = rows.first, first["baseVersion"] as Int64 != row["baseVersion"] as Int64 { break }
                 rows.append(row)
             }
             guard !rows.isEmpty else { return nil }
@@ -42,7 +44,7 @@ extension Replica {
             let sequence = try setting(.nextSequence, as: Int64.self, db) ?? 1
             let changeSet = ChangeSet(
                 deviceId: enrolment.profile.deviceId, sequence: sequence,
-                baseVersion: try setting(.cursor, as: Int64.self, db) ?? 0, operations: operations)
+                baseVersion: rows[0]["baseVersion"], operations: operations)
             let body = try WireCoding.encode(changeSet)
             try db.execute(sql: "INSERT INTO pendingChangeSet (id, sequence, body, createdAt) VALUES (?, ?, ?, ?)",
                            arguments: [changeSet.id.uuidString, sequence, body, Date()])
@@ -56,6 +58,9 @@ extension Replica {
 
     /// Takes the relay's answer: accepted operations move into the confirmed base, refused ones are
     /// recorded and undone from the local state, and the change set leaves the outbox. One transaction.
+    ///
+    /// Accepted workflow steps are the exception: their effect depends on the steps before them in the
+    /// relay's log, so they stay queued (marked acknowledged) until the pull brings them back in log order.
     public func acknowledge(_ result: PushResult) async throws {
         try await writer.write { db in
             let id = result.changeSetId.uuidString
@@ -66,65 +71,83 @@ extension Replica {
                 operations[operation.id] = operation
             }
             var touched = Set<String>()
-            var rejected = Set<String>()
             for outcome in result.results {
                 guard let operation = operations[outcome.operationId] else { continue }
                 touched.insert(operation.reportId)
                 if outcome.outcome == .rejected {
-                    rejected.insert(operation.reportId)
                     try db.execute(
                         sql: "INSERT OR REPLACE INTO rejection (operationId, reportId, kind, code, message, at) VALUES (?, ?, ?, ?, ?, ?)",
                         arguments: [operation.id.uuidString, operation.reportId, operation.change.kind.rawValue,
                                     outcome.reason?.code ?? "rejected", outcome.reason?.message ?? "refused by the relay", Date()])
+                } else if case .transition = operation.change {
+                    try db.execute(sql: "UPDATE outbox SET acknowledgedVersion = ? WHERE operationId = ?",
+                                   arguments: [outcome.version ?? 0, operation.id.uuidString])
+                    continue
                 } else {
                     try mergeIntoBase(operation, version: outcome.version, db)
                 }
+                try db.execute(sql: "DELETE FROM outbox WHERE operationId = ?", arguments: [operation.id.uuidString])
             }
-            try db.execute(sql: "DELETE FROM outbox WHERE changeSetId = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM pendingChangeSet WHERE id = ?", arguments: [id])
-            for reportId in rejected {
+            for reportId in touched {
                 try rebuildState(of: reportId, db)
             }
         }
     }
 
     /// Applies one pulled page and moves the cursor, in one transaction.
-    public func apply(_ page: PullPage) async throws {
+    public func apply(_ page: PullPage, receivedAt: Date? = nil) async throws {
+        let receivedAt = receivedAt ?? clock()
         try await writer.write { db in
             var clock = try setting(.clock, as: HybridClock.self, db)
-            for entry in page.changes {
-                try mergeIntoBase(entry.operation, version: entry.version, db)
-                clock?.observe(entry.operation.stamp)
+            for reportId in page.evictions {
+                // Out of this device's scope now; its own queued operations stay in the outbox and are delivered.
+                try db.execute(sql: "DELETE FROM report WHERE id = ?", arguments: [reportId])
             }
+            var stale = Set<String>()
+            for snapshot in page.snapshots {
+                try ReportRow.save(state: snapshot, base: snapshot, version: page.serverVersion, db)
+                stale.insert(snapshot.id)
+            }
+            if let serverTime = page.serverTimeMillis {
+                try setSetting(.clockOffset, serverTime - Self.millis(receivedAt), db)
+            }
+            for entry in page.changes {
+                if try mergeIntoBase(entry.operation, version: entry.version, db) { stale.insert(entry.operation.reportId) }
+                clock?.observe(entry.operation.stamp)
+                // An acknowledged step of this device is now in the base, in log order.
+                try db.execute(sql: "DELETE FROM outbox WHERE operationId = ? AND acknowledgedVersion IS NOT NULL",
+                               arguments: [entry.operation.id.uuidString])
+            }
+            for reportId in stale { try rebuildState(of: reportId, db) }
             if let clock { try setSetting(.clock, clock, db) }
             try setSetting(.cursor, page.nextCursor, db)
-            if !page.hasMore { try setSetting(.lastSyncAt, Date(), db) }
+            if !page.hasMore { try setSetting(.lastSyncAt, receivedAt, db) }
         }
     }
 
-    /// Merges a confirmed operation into a report's base, and into its visible state.
-    private func mergeIntoBase(_ operation: SyncOperation, version: Int64?, _ db: Database) throws {
+    /// Merges a confirmed operation into a report's base. The visible state follows the base when nothing
+    /// of this device is queued on the report; otherwise it returns true and the caller rebuilds the state.
+    @discardableResult
+    private func mergeIntoBase(_ operation: SyncOperation, version: Int64?, _ db: Database) throws -> Bool {
         let existing = try ReportRow.fetch(operation.reportId, db)
         var base: ReportRecord
-        var state: ReportRecord
-        switch (existing, operation.change) {
-        case (.some(let row), _):
-            base = row.base ?? ReportRecord(created: row.state.report, stamp: operation.stamp)
-            if row.base == nil, case .createReport(let report) = operation.change {
-                base = ReportRecord(created: report, stamp: operation.stamp)
-            } else {
-                base.apply(operation)
-            }
-            state = row.state
-            state.apply(operation)
+        switch (existing?.base, operation.change) {
+        case (.some(let found), _):
+            base = found
+            base.apply(operation)
         case (.none, .createReport(let report)):
             base = ReportRecord(created: report, stamp: operation.stamp)
-            state = base
         case (.none, _):
-            return
+            // A report this replica does not hold (or holds only as its own unconfirmed creation).
+            return existing != nil
         }
-        try ReportRow.save(state: state, base: base, version: max(version ?? 0, existing?.version ?? 0), db)
+        let queued = try Bool.fetchOne(db, sql: "SELECT 1 FROM outbox WHERE reportId = ? LIMIT 1", arguments: [operation.reportId]) ?? false
+        try ReportRow.save(state: queued ? (existing?.state ?? base) : base, base: base, version: max(version ?? 0, existing?.version ?? 0), db)
+        return queued
     }
+
+    static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
 
     /// Recomputes the visible state as the confirmed base plus the operations still queued.
     private func rebuildState(of reportId: String, _ db: Database) throws {

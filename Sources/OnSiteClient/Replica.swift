@@ -13,8 +13,12 @@ public struct Replica: Sendable {
     let writer: DatabasePool
     public let directory: URL
 
+    /// The device's clock (the system clock; tests pass a skewed or virtual one).
+    public let clock: @Sendable () -> Date
+
     /// Opens the replica in `directory`, creating it (and migrating it) when needed.
-    public init(directory: URL) throws {
+    public init(directory: URL, clock: @escaping @Sendable () -> Date = { Date() }) throws {
+        self.clock = clock
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
@@ -77,6 +81,31 @@ public struct Replica: Sendable {
                 t.column("message", .text).notNull()
                 t.column("at", .datetime).notNull()
             }
+        }
+        migrator.registerMigration("outbox base version") { db in
+            // The cursor when the operation was made: the relay delivers notes and verifications made while
+            // the report was in this device's scope, even if it left the scope before the sync.
+            try db.alter(table: "outbox") { t in
+                t.add(column: "baseVersion", .integer).notNull().defaults(to: 0)
+                // Set when the relay accepted a workflow step; the row leaves when the pull brings the step back.
+                t.add(column: "acknowledgedVersion", .integer)
+            }
+        }
+        migrator.registerMigration("v2: photo uploads") { db in
+            // The upload queue: one row per blob this device must send, with the offset the relay confirmed.
+            try db.create(table: "photoUpload") { t in
+                t.primaryKey("sha256", .text)
+                t.column("byteCount", .integer).notNull().check { $0 > 0 }
+                t.column("contentType", .text).notNull()
+                t.column("fileName", .text).notNull()
+                t.column("reportId", .text).notNull()
+                t.column("state", .text).notNull().defaults(to: "queued").check { ["queued", "done", "failed"].contains($0) }
+                t.column("confirmedOffset", .integer).notNull().defaults(to: 0)
+                t.column("lastError", .text)
+                t.column("queuedAt", .datetime).notNull()
+                t.column("updatedAt", .datetime)
+            }
+            try db.create(index: "photoUpload_state", on: "photoUpload", columns: ["state", "queuedAt"])
         }
         return migrator
     }

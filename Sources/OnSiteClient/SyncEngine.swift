@@ -16,6 +16,8 @@ public struct SyncReport: Sendable, Hashable {
     public var pull = WireCounters()
     public var pushSeconds = 0.0
     public var pullSeconds = 0.0
+    /// The photo phase: uploads (and downloads with `onsite sync --photos`).
+    public var photos = PhotoSyncReport()
 
     public init() {}
 }
@@ -42,15 +44,17 @@ public struct SyncEngine: Sendable {
         return RelayClient(baseURL: enrolment.relayURL, token: enrolment.token, caCertificatePath: enrolment.caCertificatePath, transport: transport)
     }
 
-    /// One full sync: push everything queued, then pull everything new.
+    /// One full sync: push everything queued, pull everything new, then send the queued photos (records
+    /// first: a big photo never holds them back), and pull once more if a photo completed.
     public func sync(client: RelayClient, progress: (@Sendable (String) -> Void)? = nil) async throws -> SyncReport {
         var report = SyncReport()
         try await push(client: client, into: &report, progress: progress)
         try await pull(client: client, into: &report, progress: progress)
+        try await uploadPhotos(client: client, into: &report)
         return report
     }
 
-    public func push(client: RelayClient, into report: inout SyncReport, progress: (@Sendable (String) -> Void)? = nil) async throws {
+    public func push(client: some RelayConnection, into report: inout SyncReport, progress: (@Sendable (String) -> Void)? = nil) async throws {
         let start = ContinuousClock.now
         defer { report.pushSeconds += (ContinuousClock.now - start).seconds }
         while let changeSet = try await replica.nextChangeSet(limit: changeSetSize) {
@@ -67,7 +71,7 @@ public struct SyncEngine: Sendable {
         }
     }
 
-    public func pull(client: RelayClient, into report: inout SyncReport, progress: (@Sendable (String) -> Void)? = nil) async throws {
+    public func pull(client: some RelayConnection, into report: inout SyncReport, progress: (@Sendable (String) -> Void)? = nil) async throws {
         let start = ContinuousClock.now
         defer { report.pullSeconds += (ContinuousClock.now - start).seconds }
         var cursor = try await replica.status().cursor

@@ -32,6 +32,8 @@ public struct RelayConfiguration: Codable, Sendable, Hashable {
     /// Entries per pull page when the client does not ask.
     public var pageSize: Int = 500
     public var limits: SyncLimits = SyncLimits()
+    /// The largest chunk one `PATCH /v1/uploads/…` may carry (16 MiB by default; see `Protocol/uploads.md`).
+    public var maxUploadChunkBytes: Int = 16 << 20
 
     public init() {}
 
@@ -45,6 +47,7 @@ public struct RelayConfiguration: Codable, Sendable, Hashable {
         allowPlainHTTP = try container.decodeIfPresent(Bool.self, forKey: .allowPlainHTTP) ?? defaults.allowPlainHTTP
         pageSize = try container.decodeIfPresent(Int.self, forKey: .pageSize) ?? defaults.pageSize
         limits = try container.decodeIfPresent(SyncLimits.self, forKey: .limits) ?? defaults.limits
+        maxUploadChunkBytes = try container.decodeIfPresent(Int.self, forKey: .maxUploadChunkBytes) ?? defaults.maxUploadChunkBytes
     }
 
     /// Reads a configuration file, resolving relative paths against its folder.

@@ -20,109 +20,76 @@ extension RelayStore {
             guard changeSet.sequence > lastSequence else {
                 throw RelayError.sequenceReused(changeSet.sequence, last: lastSequence)
             }
-            let encoder = WireCoding.makeEncoder()
+            var batch = LogBatch(db: db, changeSetId: changeSet.id, now: date)
             var results: [OperationResult] = []
-            var touched = TouchedReports()
             for operation in changeSet.operations {
-                results.append(try apply(operation, of: changeSet, by: actor, touched: &touched, encoder: encoder, db: db))
+                results.append(try apply(operation, of: changeSet, by: actor, batch: &batch))
             }
-            try touched.save(encoder: encoder, db: db)
+            try batch.save()
             let result = PushResult(changeSetId: changeSet.id, serverVersion: try Self.serverVersion(db), results: results)
             try db.execute(
                 sql: "INSERT INTO changeSet (id, deviceId, sequence, receivedAt, result) VALUES (?, ?, ?, ?, ?)",
-                arguments: [changeSet.id.uuidString, actor.deviceId, changeSet.sequence, date, try encoder.encode(result)])
+                arguments: [changeSet.id.uuidString, actor.deviceId, changeSet.sequence, date, try batch.encoder.encode(result)])
             return result
         }
     }
 
-    private func apply(_ operation: SyncOperation, of changeSet: ChangeSet, by actor: Actor, touched: inout TouchedReports, encoder: JSONEncoder, db: Database) throws -> OperationResult {
+    private func apply(_ operation: SyncOperation, of changeSet: ChangeSet, by actor: Actor, batch: inout LogBatch) throws -> OperationResult {
+        let db = batch.db
         if try Bool.fetchOne(db, sql: "SELECT 1 FROM log WHERE operationId = ?", arguments: [operation.id.uuidString]) == true {
             return OperationResult(operationId: operation.id, outcome: .duplicate)
         }
-        let existing = try touched.records[operation.reportId] ?? Self.record(operation.reportId, db: db)
-        if let refusal = OperationCheck.refusal(of: operation, by: actor, on: existing) {
+        let existing = try batch.record(operation.reportId)
+        let wasInScope = try existing.map { _ in
+            try batch.scope(of: operation.reportId, at: changeSet.baseVersion).map { actor.canSee($0) } ?? false
+        } ?? false
+        if let refusal = OperationCheck.refusal(of: operation, by: actor, on: existing, wasInScope: wasInScope) {
             return OperationResult(operationId: operation.id, outcome: .rejected, reason: refusal)
         }
-        var record: ReportRecord
-        let outcome: ReportRecord.MergeOutcome
-        switch (existing, operation.change) {
-        case (.none, .createReport(let report)):
-            record = ReportRecord(created: report, stamp: operation.stamp)
-            outcome = .applied
-        case (.some(let found), _):
-            record = found
-            outcome = record.apply(operation)
-        case (.none, _):
+        guard var record = existing ?? operation.createdRecord else {
             return OperationResult(operationId: operation.id, outcome: .rejected,
                                    reason: ErrorDetail(code: "unknown_report", message: "Report \(operation.reportId) does not exist on the relay."))
         }
-        if existing == nil {
-            // The log row references the report: insert it now, its state is written with the others.
-            try touched.insertPlaceholder(record, db: db)
+        // A write races another when its device had not pulled the write the field holds.
+        var race: (field: ReportField, held: FieldWrite)?
+        if let existing, case .setField(let field, _) = operation.change, let heldStamp = existing.fieldStamps[field.rawValue],
+           heldStamp.device != actor.deviceId, try batch.fieldVersion(of: field, on: record.id) > changeSet.baseVersion {
+            race = (field, FieldWrite(value: field.value(in: existing.report), deviceId: heldStamp.device,
+                                      deviceName: try batch.deviceName(heldStamp.device), stamp: heldStamp))
         }
-        try db.execute(
-            sql: "INSERT INTO log (operationId, changeSetId, deviceId, reportId, operation) VALUES (?, ?, ?, ?, ?)",
-            arguments: [operation.id.uuidString, changeSet.id.uuidString, actor.deviceId, operation.reportId, try encoder.encode(operation)])
-        let version = db.lastInsertedRowID
-        touched.records[record.id] = record
-        touched.versions[record.id] = version
+        let outcome: ReportRecord.MergeOutcome = existing == nil ? .applied : record.apply(operation)
+        let version = try batch.append(operation, deviceId: actor.deviceId, record: record, isNew: existing == nil)
+        if outcome == .applied, case .setField(let field, _) = operation.change {
+            batch.fieldVersions[record.id, default: [:]][field.rawValue] = version
+        }
+        if let race, case .setField(let field, let value) = operation.change {
+            let incoming = FieldWrite(value: value, deviceId: actor.deviceId, deviceName: try batch.deviceName(actor.deviceId), stamp: operation.stamp)
+            let conflict = FieldConflict(
+                id: UUID(), reportId: record.id, field: field,
+                kept: outcome == .applied ? incoming : race.held, lost: outcome == .applied ? race.held : incoming)
+            try batch.appendRelayOperation(.recordConflict(conflict), to: &record)
+        }
+        batch.records[record.id] = record
         return OperationResult(operationId: operation.id, outcome: outcome == .applied ? .applied : .superseded, version: version)
     }
 
     static func record(_ id: String, db: Database) throws -> ReportRecord? {
-        guard let data = try Data.fetchOne(db, sql: "SELECT state FROM report WHERE id = ?", arguments: [id]) else { return nil }
+        guard let data = try Data.fetchOne(db, sql: "SELECT state FROM report WHERE id = ?", arguments: [id]), !data.isEmpty else { return nil }
         return try WireCoding.decode(ReportRecord.self, from: data)
     }
 
-    /// The log entries after `since` on reports the actor may see, oldest first, at most `limit`.
-    public func pull(since: Int64, limit: Int, for actor: Actor) async throws -> PullPage {
-        try await writer.read { db in
-            let newest = try Self.serverVersion(db)
-            var sql = "SELECT log.version, log.deviceId, log.operation FROM log JOIN report ON report.id = log.reportId WHERE log.version > ?"
-            var arguments: StatementArguments = [since]
-            if actor.role != .admin {
-                let units = actor.units.sorted()
-                let marks = Array(repeating: "?", count: units.count).joined(separator: ",")
-                sql += " AND (report.province IN (\(marks)) OR report.district IN (\(marks)) OR report.commune IN (\(marks)) OR report.assignedUnit IN (\(marks)))"
-                for _ in 0..<4 { arguments += StatementArguments(units) }
-            }
-            sql += " ORDER BY log.version LIMIT ?"
-            arguments += [limit + 1]
-            let decoder = WireCoding.makeDecoder()
-            var entries: [LogEntry] = []
-            for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
-                let operation = try decoder.decode(SyncOperation.self, from: row["operation"] as Data)
-                entries.append(LogEntry(version: row["version"], deviceId: row["deviceId"], operation: operation))
-            }
-            let hasMore = entries.count > limit
-            if hasMore { entries.removeLast() }
-            let cursor = hasMore ? (entries.last?.version ?? since) : max(since, newest)
-            return PullPage(changes: entries, nextCursor: cursor, hasMore: hasMore, serverVersion: newest)
-        }
+    /// Where a report belonged at a version (nil when it did not exist yet).
+    static func scope(of reportId: String, at version: Int64, db: Database) throws -> ReportScope? {
+        try String.fetchOne(db, sql: "SELECT units FROM scopeLog WHERE reportId = ? AND version <= ? ORDER BY version DESC LIMIT 1",
+                            arguments: [reportId, version]).map(ReportScope.init(encoded:))
     }
 }
 
-/// The reports a change set touched, kept in memory and written once at the end of the push.
-struct TouchedReports {
-    var records: [String: ReportRecord] = [:]
-    var versions: [String: Int64] = [:]
-
-    func insertPlaceholder(_ record: ReportRecord, db: Database) throws {
-        try db.execute(
-            sql: "INSERT INTO report (id, version, province, district, state) VALUES (?, 0, ?, ?, x'')",
-            arguments: [record.id, record.report.area.province, record.report.area.district])
-    }
-
-    func save(encoder: JSONEncoder, db: Database) throws {
-        for (id, record) in records {
-            let report = record.report
-            try db.execute(
-                sql: """
-                    UPDATE report SET version = ?, province = ?, district = ?, commune = ?, assignedUnit = ?, state = ?
-                    WHERE id = ?
-                    """,
-                arguments: [versions[id] ?? 0, report.area.province, report.area.district, report.area.commune,
-                            report.assignedUnit, try encoder.encode(record), id])
-        }
+extension SyncOperation {
+    /// The record a `create_report` starts.
+    var createdRecord: ReportRecord? {
+        guard case .createReport(let report) = change else { return nil }
+        return ReportRecord(created: report, stamp: stamp)
     }
 }
+

@@ -62,6 +62,20 @@ public struct RelayStore: Sendable {
             }
             try db.create(index: "log_report", on: "log", columns: ["reportId", "version"])
         }
+        migrator.registerMigration("v2: conflicts and scope history") { db in
+            // The log version of the write each field holds, to tell concurrent writes from later ones.
+            try db.alter(table: "report") { t in
+                t.add(column: "fieldVersions", .text).notNull().defaults(to: "{}")
+            }
+            // The unit codes a report was filed under from each version on: backfill and eviction.
+            try db.create(table: "scopeLog") { t in
+                t.column("version", .integer).notNull()
+                t.column("reportId", .text).notNull()
+                t.column("units", .text).notNull()
+            }
+            try db.create(index: "scopeLog_report", on: "scopeLog", columns: ["reportId", "version"])
+            try db.create(index: "scopeLog_version", on: "scopeLog", columns: ["version"])
+        }
         return migrator
     }
 

@@ -20,7 +20,8 @@ struct SyncController: Sendable {
         let device = try await store.devices().first { $0.id == actor.deviceId }
         let profile = DeviceProfile(
             deviceId: actor.deviceId, name: device?.name ?? actor.deviceId, role: actor.role,
-            units: actor.units.sorted(), serverVersion: try await store.serverVersion())
+            units: actor.units.sorted(), serverVersion: try await store.serverVersion(),
+            serverTimeMillis: Int64((Date().timeIntervalSince1970 * 1000).rounded()))
         return try JSONResponse.make(profile)
     }
 
@@ -32,22 +33,7 @@ struct SyncController: Sendable {
         } catch {
             throw RelayError.tooLarge(limit: limits.maxChangeSetBytes)
         }
-        let changeSet: ChangeSet
-        do {
-            changeSet = try WireCoding.decode(ChangeSet.self, from: Data(buffer.readableBytesView))
-        } catch {
-            throw RelayError.invalidBody(error)
-        }
-        guard changeSet.deviceId == actor.deviceId else {
-            throw RelayError.wrongDevice(claimed: changeSet.deviceId, actual: actor.deviceId)
-        }
-        let valid: ChangeSet
-        do {
-            valid = try ChangeSetValidator(limits: limits).validated(changeSet)
-        } catch {
-            throw RelayError.invalid(error)
-        }
-        let result = try await store.push(valid, from: actor)
+        let (valid, result) = try await store.accept(Data(buffer.readableBytesView), from: actor, limits: limits)
         context.logger.info("change set", metadata: [
             "sync.changeSet": .string(valid.id.uuidString), "sync.operations": .stringConvertible(valid.operations.count),
             "sync.replayed": .stringConvertible(result.replayed), "sync.version": .stringConvertible(result.serverVersion),

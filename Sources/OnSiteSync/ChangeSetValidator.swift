@@ -158,7 +158,7 @@ public struct ChangeSetValidator: Sendable {
             attachment.fileName = try text(attachment.fileName, name: "attachment.fileName", limit: limits.maxTitleLength, required: true)
             attachment.addedBy = try text(attachment.addedBy, name: "attachment.addedBy", limit: limits.maxTitleLength, required: true)
             operation.change = .addAttachment(attachment)
-        case .blobAvailable:
+        case .blobAvailable, .recordConflict, .resolveConflict:
             break
         }
         return operation

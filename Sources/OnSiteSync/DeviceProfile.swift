@@ -10,14 +10,18 @@ public struct DeviceProfile: Codable, Sendable, Hashable {
     public var serverVersion: Int64
     /// The protocol version the relay speaks.
     public var protocolVersion: Int
+    /// The relay's clock, in milliseconds since 1970 (see ``PullPage/serverTimeMillis``).
+    public var serverTimeMillis: Int64?
 
-    public init(deviceId: String, name: String, role: Role, units: [String], serverVersion: Int64, protocolVersion: Int = SyncProtocol.version) {
+    public init(deviceId: String, name: String, role: Role, units: [String], serverVersion: Int64,
+                protocolVersion: Int = SyncProtocol.version, serverTimeMillis: Int64? = nil) {
         self.deviceId = deviceId
         self.name = name
         self.role = role
         self.units = units
         self.serverVersion = serverVersion
         self.protocolVersion = protocolVersion
+        self.serverTimeMillis = serverTimeMillis
     }
 }
 

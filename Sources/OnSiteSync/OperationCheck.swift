@@ -13,9 +13,17 @@ public struct Actor: Sendable, Hashable {
         self.units = units
     }
 
-    /// Whether the report belongs to one of the actor's units (admins see everything).
+    /// Whether the report is in the actor's scope (see ``ReportScope``; admins see everything).
     public func canSee(_ report: Report) -> Bool {
-        role == .admin || !units.isDisjoint(with: report.unitCodes)
+        canSee(report.scope)
+    }
+
+    public func canSee(_ scope: ReportScope) -> Bool {
+        switch role {
+        case .admin: true
+        case .officer, .leader: scope.assignedUnit.map(units.contains) ?? false
+        case .hub, .supervisor: !units.isDisjoint(with: scope.area) || (scope.assignedUnit.map(units.contains) ?? false)
+        }
     }
 }
 
@@ -25,7 +33,10 @@ public enum OperationCheck {
     public static let hubOnlyFields: Set<ReportField> = [.assignedUnit, .hiddenReason]
 
     /// The reason the operation is refused, or nil when it may be applied.
-    public static func refusal(of operation: SyncOperation, by actor: Actor, on record: ReportRecord?) -> ErrorDetail? {
+    ///
+    /// - Parameter wasInScope: the report was in the actor's scope at the change set's base version. Notes,
+    ///   verifications and attachments made then are still delivered after the report left the scope.
+    public static func refusal(of operation: SyncOperation, by actor: Actor, on record: ReportRecord?, wasInScope: Bool = false) -> ErrorDetail? {
         if case .createReport(let report) = operation.change {
             guard actor.role == .hub || actor.role == .admin else {
                 return ErrorDetail(code: "forbidden_operation", message: "Only the hub may create reports; this device is a \(actor.role.rawValue).")
@@ -41,7 +52,7 @@ public enum OperationCheck {
         guard let record else {
             return ErrorDetail(code: "unknown_report", message: "Report \(operation.reportId) does not exist on the relay.")
         }
-        guard actor.canSee(record.report) else {
+        guard actor.canSee(record.report) || (wasInScope && operation.change.isAppendOnlyEvidence) else {
             return ErrorDetail(code: "out_of_scope", message: "Report \(record.report.code) is outside this device's units (\(actor.units.sorted().joined(separator: ", "))).")
         }
         switch operation.change {
@@ -68,6 +79,15 @@ public enum OperationCheck {
             }
         case .blobAvailable:
             return ErrorDetail(code: "forbidden_operation", message: "Only the relay marks a blob available, when it holds the verified bytes.")
+        case .recordConflict:
+            return ErrorDetail(code: "forbidden_operation", message: "Only the relay records conflicts.")
+        case .resolveConflict(let id):
+            guard record.conflicts.contains(where: { $0.id == id }) else {
+                return ErrorDetail(code: "unknown_conflict", message: "Report \(record.report.code) has no conflict \(id); `onsite conflicts` lists the open ones.")
+            }
+            if actor.role == .supervisor {
+                return ErrorDetail(code: "forbidden_operation", message: "Supervisors read conflicts; the people who edit the report resolve them.")
+            }
         case .addNote, .createReport:
             break
         }
@@ -96,5 +116,15 @@ extension Report {
     /// Whether two copies of a report agree on what a re-import may not change.
     func hasSameIdentity(as other: Report) -> Bool {
         code == other.code && area == other.area && reporter == other.reporter && receivedAt == other.receivedAt
+    }
+}
+
+extension Change {
+    /// Work done on site that stays valid after the report moves to another unit.
+    var isAppendOnlyEvidence: Bool {
+        switch self {
+        case .addNote, .addVerification, .addAttachment: true
+        default: false
+        }
     }
 }

@@ -20,6 +20,10 @@ public struct ReportRecord: Codable, Sendable, Hashable, Identifiable {
     public var attachments: [Attachment]
     /// Hashes of the attachments whose bytes the relay holds; the others are pending.
     public var availableBlobs: Set<String>
+    /// Concurrent writes to a field, with the losing value kept.
+    public var conflicts: [FieldConflict]
+    /// Conflicts someone closed.
+    public var resolvedConflicts: Set<UUID>
 
     public var id: String { report.id }
 
@@ -32,10 +36,15 @@ public struct ReportRecord: Codable, Sendable, Hashable, Identifiable {
         self.events = []
         self.attachments = []
         self.availableBlobs = []
+        self.conflicts = []
+        self.resolvedConflicts = []
     }
 
+    /// Conflicts nobody resolved yet.
+    public var openConflicts: [FieldConflict] { conflicts.filter { !resolvedConflicts.contains($0.id) } }
+
     private enum CodingKeys: String, CodingKey {
-        case report, fieldStamps, notes, verifications, events, attachments, availableBlobs
+        case report, fieldStamps, notes, verifications, events, attachments, availableBlobs, conflicts, resolvedConflicts
     }
 
     /// Lists missing from older stored records decode as empty.
@@ -48,6 +57,8 @@ public struct ReportRecord: Codable, Sendable, Hashable, Identifiable {
         events = try container.decodeIfPresent([Event].self, forKey: .events) ?? []
         attachments = try container.decodeIfPresent([Attachment].self, forKey: .attachments) ?? []
         availableBlobs = try container.decodeIfPresent(Set<String>.self, forKey: .availableBlobs) ?? []
+        conflicts = try container.decodeIfPresent([FieldConflict].self, forKey: .conflicts) ?? []
+        resolvedConflicts = try container.decodeIfPresent(Set<UUID>.self, forKey: .resolvedConflicts) ?? []
     }
 
     /// Whether an attachment's bytes are still on their way to the relay.
@@ -94,12 +105,28 @@ public struct ReportRecord: Codable, Sendable, Hashable, Identifiable {
             return .applied
         case .blobAvailable(let sha256):
             return availableBlobs.insert(sha256).inserted ? .applied : .superseded
+        case .recordConflict(let conflict):
+            guard !conflicts.contains(where: { $0.id == conflict.id }) else { return .superseded }
+            conflicts.append(conflict)
+            conflicts.sort { ($0.kept.stamp, $0.id.uuidString) < ($1.kept.stamp, $1.id.uuidString) }
+            return .applied
+        case .resolveConflict(let id):
+            return resolvedConflicts.insert(id).inserted ? .applied : .superseded
         case .transition(let transition):
             // Replayed in log order everywhere; a step that no longer fits is a no-op.
             guard report.status == transition.expected, !events.contains(where: { $0.id == operation.id }),
                   case .success(let step) = transition.step(from: report, eventID: operation.id)
             else { return .superseded }
+            let before = report
             report = step.report
+            // Fields a step sets (assignment, hiding) merge like any write to them: last writer wins by stamp.
+            for field in [ReportField.assignedUnit, .hiddenReason] where field.value(in: step.report) != field.value(in: before) {
+                if let held = fieldStamps[field.rawValue], held >= operation.stamp {
+                    field.assign(field.value(in: before), to: &report)
+                } else {
+                    fieldStamps[field.rawValue] = operation.stamp
+                }
+            }
             append(step.event)
             return .applied
         }

@@ -42,6 +42,10 @@ public enum Change: Codable, Sendable, Hashable {
     /// Appended by the relay itself when it holds the whole, verified blob: attachments with this hash
     /// stop being pending for everyone who pulls it.
     case blobAvailable(sha256: String)
+    /// Appended by the relay after a write that raced another one to the same field (see ``FieldConflict``).
+    case recordConflict(FieldConflict)
+    /// Closes a conflict; the chosen value travels as an ordinary `set_field` in the same change set.
+    case resolveConflict(id: UUID)
 
     /// The stable wire name of the change's kind.
     public enum Kind: String, Codable, Sendable, CaseIterable {
@@ -53,6 +57,8 @@ public enum Change: Codable, Sendable, Hashable {
         case addEvent = "add_event"
         case addAttachment = "add_attachment"
         case blobAvailable = "blob_available"
+        case recordConflict = "record_conflict"
+        case resolveConflict = "resolve_conflict"
     }
 
     public var kind: Kind {
@@ -65,11 +71,13 @@ public enum Change: Codable, Sendable, Hashable {
         case .addEvent: .addEvent
         case .addAttachment: .addAttachment
         case .blobAvailable: .blobAvailable
+        case .recordConflict: .recordConflict
+        case .resolveConflict: .resolveConflict
         }
     }
 
     private enum CodingKeys: String, CodingKey {
-        case kind, report, field, value, note, verification, transition, event, attachment, sha256
+        case kind, report, field, value, note, verification, transition, event, attachment, sha256, conflict, conflictId
     }
 
     public init(from decoder: any Decoder) throws {
@@ -93,6 +101,10 @@ public enum Change: Codable, Sendable, Hashable {
             self = .addAttachment(try container.decode(Attachment.self, forKey: .attachment))
         case .blobAvailable:
             self = .blobAvailable(sha256: try container.decode(String.self, forKey: .sha256))
+        case .recordConflict:
+            self = .recordConflict(try container.decode(FieldConflict.self, forKey: .conflict))
+        case .resolveConflict:
+            self = .resolveConflict(id: try container.decode(UUID.self, forKey: .conflictId))
         }
     }
 
@@ -110,6 +122,8 @@ public enum Change: Codable, Sendable, Hashable {
         case .addEvent(let event): try container.encode(event, forKey: .event)
         case .addAttachment(let attachment): try container.encode(attachment, forKey: .attachment)
         case .blobAvailable(let sha256): try container.encode(sha256, forKey: .sha256)
+        case .recordConflict(let conflict): try container.encode(conflict, forKey: .conflict)
+        case .resolveConflict(let id): try container.encode(id, forKey: .conflictId)
         }
     }
 }

@@ -11,7 +11,7 @@ final class BenchRelay {
     private var process: Process?
     private(set) var url = ""
 
-    init(folder: URL, pageSize: Int) throws {
+    init(folder: URL, pageSize: Int, maxUploadChunkBytes: Int? = nil) throws {
         self.folder = folder
         binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("onsite-relay")
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
@@ -21,7 +21,7 @@ final class BenchRelay {
         caCertificatePath = tls.caCertificatePath
         config = folder.appendingPathComponent("relay.json")
         let json = """
-            {"host": "127.0.0.1", "port": 0, "dataDirectory": "relay-data", "pageSize": \(pageSize),
+            {"host": "127.0.0.1", "port": 0, "dataDirectory": "relay-data", "pageSize": \(pageSize),\(maxUploadChunkBytes.map { " \"maxUploadChunkBytes\": \($0)," } ?? "")
              "tls": {"certificateChain": "\(tls.certificateChainPath)", "privateKey": "\(tls.privateKeyPath)"}}
             """
         try Data(json.utf8).write(to: config)

@@ -17,6 +17,8 @@ struct SyncBenchmark: AsyncParsableCommand {
     @Option(help: "Operations per change set.") var changeSetSize = 500
     @Option(help: "Entries per pull page.") var pageSize = 1_000
     @Option(help: "Keep the working folder here instead of a temporary one.") var keep: String?
+    @Option(help: "Instead: the photo upload benchmark with a photo of this many megabytes (e.g. 200), onsite vs curl.") var photos: Int?
+    @Option(help: "With --photos: the client's chunk sizes to try, in KiB.") var chunkKib: [Int] = [1024, 16384]
 
     func run() async throws {
         let folder = keep.map { URL(fileURLWithPath: $0) }
@@ -24,6 +26,9 @@ struct SyncBenchmark: AsyncParsableCommand {
         try? FileManager.default.removeItem(at: folder)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { if keep == nil { try? FileManager.default.removeItem(at: folder) } }
+        if let photos {
+            return try await PhotoBenchmark(megabytes: photos, chunkSizes: chunkKib.map { $0 << 10 }, folder: folder).run()
+        }
 
         let relay = try BenchRelay(folder: folder, pageSize: pageSize)
         let hubToken = try relay.addDevice(role: .hub, units: ["dien-bien"])

@@ -13,6 +13,7 @@ struct Verify: AsyncParsableCommand {
     @Option(help: "Your latitude, decimal degrees.") var lat: Double?
     @Option(help: "Your longitude, decimal degrees.") var lon: Double?
     @Option(help: "When you were on site, ISO 8601 (default: now).") var visitedAt: String?
+    @Option(name: .customLong("photo"), help: "A JPEG photo taken on site; repeat for several. Checked against the report's place and time (warnings, never a refusal).") var photos: [String] = []
 
     func validate() throws {
         if (lat == nil) != (lon == nil) { throw ValidationError("Give both --lat and --lon, or neither.") }
@@ -34,8 +35,16 @@ struct Verify: AsyncParsableCommand {
                 reportId: id, officer: enrolment.profile.name,
                 visitedAt: WireDate.rounded(visitedAt.flatMap(WireDate.parse) ?? Date()),
                 position: position, finding: finding, notes: VietnameseText.normalized(notes))
-            try await store.record(.addVerification(verification), on: id)
-            print("Verification of \(report) recorded (\(finding.label)); it syncs with the next `onsite sync`.")
+            let record = try await store.report(report).record
+            let prepared = try photos.map {
+                try store.preparePhoto(at: $0, for: record.report, addedBy: enrolment.profile.name, verificationId: verification.id)
+            }
+            let attachments = prepared.map(\.attachment)
+            try await store.record([(.addVerification(verification), id)] + attachments.map { (.addAttachment($0), id) },
+                                   queueingPhotosOf: attachments)
+            print("Verification of \(report) recorded (\(finding.label))"
+                  + (attachments.isEmpty ? "" : " with \(attachments.count) photo(s)") + "; it syncs with the next `onsite sync`.")
+            for photo in prepared { PhotoText.printCheck(photo) }
         }
     }
 }
@@ -80,6 +89,12 @@ struct Sync: AsyncParsableCommand {
     @OptionGroup var replica: ReplicaOptions
     @Flag(help: "Print JSON.") var json = false
     @Flag(help: "Only send; do not fetch.") var pushOnly = false
+    @Flag(help: "Also fetch the photos of the reports pulled, verified by hash (supervisors).") var photos = false
+    @Option(help: "Bytes per upload chunk (default 1048576); the relay may cap it.") var chunkSize: Int64 = 1 << 20
+
+    func validate() throws {
+        if chunkSize < 1024 { throw ValidationError("--chunk-size must be at least 1024 bytes.") }
+    }
 
     func run() async throws {
         try await reportingErrors { try await perform() }
@@ -100,17 +115,38 @@ struct Sync: AsyncParsableCommand {
             var report = SyncReport()
             try await engine.push(client: client, into: &report, progress: progress)
             if !pushOnly { try await engine.pull(client: client, into: &report, progress: progress) }
+            let plain = PlainPhotoProgress()
+            let photoProgress: (@Sendable (PhotoProgress) -> Void)? =
+                interactive ? { @Sendable in Self.showProgress(PhotoText.progressLine($0)) } : (json ? nil : { @Sendable in plain.report($0) })
+            try await engine.uploadPhotos(
+                client: client, chunkSize: chunkSize, into: &report,
+                progress: photoProgress)
+            if photos, !pushOnly { try await engine.downloadPhotos(client: client, into: &report, progress: progress) }
             if interactive { print("") }
             if json {
                 return try printJSON([
                     "changeSetsPushed": report.changeSetsPushed, "operationsPushed": report.operationsPushed,
                     "operationsApplied": report.operationsApplied, "replayed": report.replayedChangeSets,
                     "rejected": report.rejected.count, "entriesPulled": report.entriesPulled, "cursor": Int(report.cursor),
+                    "photosCompleted": report.photos.completed, "photosDeduplicated": report.photos.deduplicated,
+                    "photoBytesSent": Int(report.photos.bytesSent), "photosFailed": report.photos.failed.count,
+                    "photosDeferred": report.photos.deferred.count, "photosResumedFrom": Int(report.photos.resumedFrom.values.max() ?? 0),
+                    "photosDownloaded": report.photos.downloaded, "photoBytesDownloaded": Int(report.photos.downloadedBytes),
+                    "photoRequestBytesSent": report.photos.counters.bytesSent, "photoMillis": Int(report.photos.seconds * 1000),
                 ])
             }
             print("Sent \(report.operationsPushed) change(s) in \(report.changeSetsPushed) batch(es)"
                   + (report.replayedChangeSets > 0 ? " (\(report.replayedChangeSets) already received earlier)" : "")
                   + "; received \(report.entriesPulled) change(s); now at version \(report.cursor).")
+            let photos = report.photos
+            if photos.completed + photos.failed.count + photos.deferred.count + photos.downloaded > 0 {
+                print("Photos: \(photos.completed) on the relay (\(photos.deduplicated) already there, no bytes sent), "
+                      + "\(photos.bytesSent) bytes sent in \(String(format: "%.1f", photos.seconds)) s"
+                      + (photos.resumedFrom.isEmpty ? "" : ", resumed from the relay's offset")
+                      + (photos.downloaded > 0 ? "; fetched \(photos.downloaded) (\(photos.downloadedBytes) bytes, hashes verified)" : "") + ".")
+            }
+            for (name, reason) in photos.failed.sorted(by: { $0.key < $1.key }) { print("Photo refused: \(name): \(reason)") }
+            for (name, reason) in photos.deferred.sorted(by: { $0.key < $1.key }) { print("Photo kept for later: \(name): \(reason)") }
             for rejected in report.rejected {
                 print("Refused: \(rejected.reason?.message ?? "no reason given") (\(rejected.reason?.code ?? "rejected"))")
             }

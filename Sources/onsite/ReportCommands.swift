@@ -59,6 +59,10 @@ struct Show: AsyncParsableCommand {
             for note in view.record.notes {
                 print("  Note \(WireDate.format(note.at)) by \(note.author): \(note.text)")
             }
+            for conflict in view.record.openConflicts {
+                print("  Conflict on \(conflict.field.rawValue): kept \"\(conflict.kept.value)\" (\(conflict.kept.deviceName)), lost \"\(conflict.lost.value)\" (\(conflict.lost.deviceName)); `onsite resolve \(conflict.id) --keep …`")
+            }
+            PhotoText.printAttachments(of: view.record, uploads: try await store.uploads(), blobs: store.blobs)
             if view.pendingOperations > 0 { print("  \(view.pendingOperations) change(s) not yet synced.") }
             for rejection in try await store.rejections() where rejection.reportId == r.id {
                 print("  Refused by the relay (\(rejection.kind)): \(rejection.reason.message)")
@@ -96,12 +100,13 @@ struct Edit: AsyncParsableCommand {
         try await reportingErrors {
             let store = try replica.open()
             let id = try await store.report(report).record.id
-            try await store.record(.setField(field, try parse(value, for: field)), on: id)
+            try await store.record(.setField(field, try Self.parse(value, for: field)), on: id)
             print("\(field.rawValue) of \(report) set; it syncs with the next `onsite sync`.")
         }
     }
 
-    private func parse(_ text: String, for field: ReportField) throws -> FieldValue {
+    /// Reads a field's value from the command line.
+    static func parse(_ text: String, for field: ReportField) throws -> FieldValue {
         switch field {
         case .isUrgent:
             switch text.lowercased() {

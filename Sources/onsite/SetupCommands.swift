@@ -70,14 +70,18 @@ struct Status: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let status = try await replica.open().status()
-            if json { return try printJSON(status) }
+            let store = try replica.open()
+            let status = try await store.status()
+            let photos = try await store.photoQueueStatus()
+            if json { return try printJSON(StatusWithPhotos(status: status, photos: photos)) }
             print("Relay:        \(status.relayURL ?? "not enrolled")")
             if let role = status.role {
                 print("Device:       \(status.deviceId ?? "?") (\(role.rawValue), units: \(status.units.joined(separator: ", ")))")
             }
             print("Reports:      \(status.reportCount)")
             print("Pending:      \(status.pendingOperations) change(s) not yet synced" + (status.pendingByReport.isEmpty ? "" : " on \(status.pendingByReport.count) report(s)"))
+            print("Photos:       \(photos.pendingPhotos) photo(s) waiting to upload, \(PhotoText.bytes(photos.pendingBytes)) (\(photos.pendingBytes) bytes)"
+                  + (photos.failedPhotos > 0 ? "; \(photos.failedPhotos) refused by the relay (see `onsite show`)" : ""))
             print("Last sync:    \(status.lastSyncAt.map { $0.formatted(date: .numeric, time: .standard) } ?? "never")")
             print("Cursor:       \(status.cursor)")
             if status.rejections > 0 {
@@ -85,4 +89,19 @@ struct Status: AsyncParsableCommand {
             }
         }
     }
+}
+
+
+/// `onsite status --json`: the sync status with the photo queue.
+struct StatusWithPhotos: Encodable {
+    var status: SyncStatus
+    var photos: PhotoQueueStatus
+
+    func encode(to encoder: any Encoder) throws {
+        try status.encode(to: encoder)
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(photos, forKey: .photos)
+    }
+
+    private enum Keys: String, CodingKey { case photos }
 }

@@ -1,0 +1,48 @@
+import Foundation
+import OnSiteCore
+import OnSiteSync
+
+/// Fetches the photos of pulled reports into the replica's blob store, each verified by hash on arrival.
+///
+/// A blob is downloaded to a temporary file, hashed, and renamed under its hash only when the hash matches;
+/// a mismatch removes the file and is an error. Attachments whose bytes the relay does not hold yet are
+/// counted as not yet available and skipped.
+public struct PhotoDownloader: Sendable {
+    public let replica: Replica
+
+    public init(replica: Replica) {
+        self.replica = replica
+    }
+
+    /// Downloads the missing blobs of the given reports' attachments (every report when `reportIds` is nil).
+    public func download(client: RelayClient, reportIds: Set<String>? = nil, into report: inout PhotoSyncReport,
+                         progress: (@Sendable (String) -> Void)? = nil) async throws {
+        let start = ContinuousClock.now
+        defer { report.seconds += (ContinuousClock.now - start).seconds }
+        let records = try await replica.allRecords().filter { reportIds?.contains($0.id) ?? true }
+        var wanted: [String: Attachment] = [:]
+        for record in records {
+            for attachment in record.attachments where !replica.blobs.contains(attachment.sha256) {
+                if record.isPending(attachment) {
+                    report.notYetAvailable += 1
+                } else {
+                    wanted[attachment.sha256] = attachment
+                }
+            }
+        }
+        for (index, attachment) in wanted.values.sorted(by: { ($0.addedAt, $0.sha256) < ($1.addedAt, $1.sha256) }).enumerated() {
+            progress?("fetching photo \(index + 1) of \(wanted.count): \(attachment.fileName) (\(attachment.byteCount) bytes)")
+            let temporary = try replica.blobs.temporaryPath("download")
+            defer { try? FileManager.default.removeItem(atPath: temporary) }
+            guard try await client.downloadBlob(attachment.sha256, to: temporary, pending: 0, counters: &report.counters) else {
+                report.notYetAvailable += 1
+                continue
+            }
+            guard try replica.blobs.publish(temporary, as: attachment.sha256, verify: true) else {
+                throw ClientError.badResponse("the photo \(attachment.fileName) arrived with bytes that do not hash to \(attachment.sha256.prefix(12))…; it was discarded. Retry; report this if it persists")
+            }
+            report.downloaded += 1
+            report.downloadedBytes += attachment.byteCount
+        }
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import Logging
+import OnSiteSync
+
+/// Progress of the photo phase, for `onsite sync`'s progress line.
+public struct PhotoProgress: Sendable, Hashable {
+    /// The photo being sent (1-based) and how many are queued.
+    public var index: Int
+    public var count: Int
+    public var fileName: String
+    /// Bytes of this photo the relay holds (plus the chunk in flight).
+    public var photoBytesDone: Int64
+    public var photoBytes: Int64
+    /// Bytes still to send in the whole queue, at the start of the phase.
+    public var queueBytes: Int64
+    /// Bytes sent in this phase so far (chunks in flight included).
+    public var bytesSent: Int64
+    /// Seconds since the phase began.
+    public var elapsed: Double
+
+    /// Bytes per second in this phase.
+    public var rate: Double { elapsed > 0 ? Double(bytesSent) / elapsed : 0 }
+    /// Seconds left at the current rate, or nil before there is a rate.
+    public var remainingSeconds: Double? {
+        rate > 0 ? Double(max(0, queueBytes - bytesSent)) / rate : nil
+    }
+}
+
+/// What the photo phase of one sync did.
+public struct PhotoSyncReport: Sendable, Hashable {
+    /// Photos the relay now holds (sent now, or already there).
+    public var completed = 0
+    /// Photos the relay already had from another device: no byte was sent.
+    public var deduplicated = 0
+    /// Chunk bytes the relay accepted in this sync.
+    public var bytesSent: Int64 = 0
+    /// For each photo resumed from a non-zero offset: where it resumed.
+    public var resumedFrom: [String: Int64] = [:]
+    /// Photos refused for good, with the relay's sentence.
+    public var failed: [String: String] = [:]
+    /// Photos left queued (e.g. the relay does not know their record yet), with the reason.
+    public var deferred: [String: String] = [:]
+    public var downloaded = 0
+    public var downloadedBytes: Int64 = 0
+    /// Attachments whose bytes the relay does not hold yet (nothing to download).
+    public var notYetAvailable = 0
+    public var counters = WireCounters()
+    public var seconds = 0.0
+
+    public init() {}
+}
+
+/// Sends the upload queue, one photo after another, chunk by chunk from the relay's offset.
+///
+/// Runs after the records' push and pull, so photos never hold back records. Each photo starts by asking the
+/// relay (`POST /v1/uploads`): a blob the relay already has is done without a byte; otherwise chunks are sent
+/// from the relay's offset, each with its SHA-256, and the confirmed offset is recorded in the replica after
+/// every chunk. A dropped link ends the phase (``ClientError/isUnreachable``); the next sync resumes.
+public struct PhotoUploader: Sendable {
+    public let replica: Replica
+    public var chunkSize: Int64
+    public var logger: Logger?
+
+    public init(replica: Replica, chunkSize: Int64 = 1 << 20, logger: Logger? = nil) {
+        self.replica = replica
+        self.chunkSize = chunkSize
+        self.logger = logger
+    }
+
+    public func upload(client: RelayClient, into report: inout PhotoSyncReport, progress: (@Sendable (PhotoProgress) -> Void)? = nil) async throws {
+        let start = ContinuousClock.now
+        defer { report.seconds += (ContinuousClock.now - start).seconds }
+        let queue = try await replica.queuedUploads()
+        let queueBytes = queue.reduce(Int64(0)) { $0 + $1.byteCount - $1.confirmedOffset }
+        var sentBefore: Int64 = 0
+        for (index, upload) in queue.enumerated() {
+            let path = replica.blobs.path(for: upload.sha256)
+            guard FileManager.default.fileExists(atPath: path) else {
+                try await replica.setUploadState(.failed, of: upload.sha256, error: "the local copy in \(path) is missing")
+                report.failed[upload.fileName] = "the local copy is missing"
+                continue
+            }
+            let base = sentBefore
+            let counter = ProgressCounter()
+            let report1 = { @Sendable (done: Int64, inFlight: Int64) -> Void in
+                progress?(PhotoProgress(
+                    index: index + 1, count: queue.count, fileName: upload.fileName, photoBytesDone: done + inFlight,
+                    photoBytes: upload.byteCount, queueBytes: queueBytes, bytesSent: base + counter.accepted + inFlight,
+                    elapsed: (ContinuousClock.now - start).seconds))
+            }
+            do {
+                try await send(upload, path: path, client: client, report: &report, counter: counter, progress: report1)
+            } catch let error as ClientError where !error.isUnreachable {
+                if let code = error.relayCode, ["blob_not_referenced", "upload_busy", "internal_error"].contains(code) || code.hasPrefix("http_5") {
+                    try await replica.setUploadState(.queued, of: upload.sha256, error: error.description)
+                    report.deferred[upload.fileName] = error.description
+                } else {
+                    try await replica.setUploadState(.failed, of: upload.sha256, error: error.description)
+                    report.failed[upload.fileName] = error.description
+                }
+            } catch {
+                report.bytesSent += counter.accepted
+                throw error
+            }
+            report.bytesSent += counter.accepted
+            sentBefore += counter.accepted
+        }
+    }
+
+    private func send(
+        _ upload: PhotoUpload, path: String, client: RelayClient, report: inout PhotoSyncReport, counter: ProgressCounter,
+        progress: @escaping @Sendable (Int64, Int64) -> Void
+    ) async throws {
+        var machine = UploadStateMachine(byteCount: upload.byteCount, chunkSize: chunkSize)
+        var action = machine.start()
+        let pending = try await replica.photoQueueStatus().pendingPhotos
+        while true {
+            switch action {
+            case .create:
+                let status = try await client.createUpload(
+                    UploadRequest(sha256: upload.sha256, byteCount: upload.byteCount, contentType: upload.contentType),
+                    pending: pending, counters: &report.counters)
+                action = machine.created(offset: status.offset, complete: status.complete, maxChunkBytes: status.maxChunkBytes)
+                if status.complete {
+                    report.deduplicated += 1
+                } else if status.offset > 0 {
+                    report.resumedFrom[upload.fileName] = status.offset
+                }
+                if !status.complete { try await replica.setConfirmedOffset(status.offset, of: upload.sha256) }
+            case .sendChunk(let offset, let length):
+                let checksum = try replica.blobs.checksum(of: upload.sha256, offset: offset, length: length).hex
+                progress(offset, 0)
+                let outcome = try await client.sendChunk(
+                    upload.sha256, file: path, offset: offset, length: length, checksumHex: checksum, pending: pending,
+                    counters: &report.counters, progress: { progress(offset, min($0.bytesSent, length)) })
+                switch outcome {
+                case .accepted(let status):
+                    action = machine.chunkAccepted(offset: status.offset, complete: status.complete)
+                    counter.add(status.offset - offset)
+                    if !status.complete { try await replica.setConfirmedOffset(status.offset, of: upload.sha256) }
+                    progress(status.offset, 0)
+                case .offsetMismatch(let relayOffset):
+                    logger?.info("offset mismatch", metadata: ["photo.sha256": .string(upload.sha256), "photo.relayOffset": .stringConvertible(relayOffset)])
+                    action = machine.offsetMismatch(relayOffset: relayOffset)
+                case .checksumMismatch:
+                    action = machine.checksumMismatch()
+                }
+            case .finished:
+                try await replica.setUploadState(.done, of: upload.sha256)
+                report.completed += 1
+                return
+            case .stop(let reason):
+                try await replica.setUploadState(.failed, of: upload.sha256, error: reason)
+                report.failed[upload.fileName] = reason
+                return
+            }
+        }
+    }
+}
+
+/// Chunk bytes accepted for one photo, read by the progress callback on the transfer thread.
+final class ProgressCounter: @unchecked Sendable {
+    // @unchecked: `value` is only touched under `lock`.
+    private let lock = NSLock()
+    private var value: Int64 = 0
+
+    var accepted: Int64 {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
+    }
+
+    func add(_ bytes: Int64) {
+        lock.lock()
+        value += max(0, bytes)
+        lock.unlock()
+    }
+}

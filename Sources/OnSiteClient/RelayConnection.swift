@@ -1,0 +1,13 @@
+import Foundation
+import OnSiteSync
+
+/// What the sync engine needs from a relay: push a frozen change set, pull a page.
+///
+/// ``RelayClient`` speaks it over HTTPS; tests that run hundreds of schedules connect replicas to a relay
+/// store in process through the same two calls.
+public protocol RelayConnection: Sendable {
+    func push(_ changeSet: OutgoingChangeSet, pending: Int, counters: inout WireCounters) async throws -> PushResult
+    func pull(since cursor: Int64, limit: Int, pending: Int, counters: inout WireCounters) async throws -> PullPage
+}
+
+extension RelayClient: RelayConnection {}

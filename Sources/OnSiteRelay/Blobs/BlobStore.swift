@@ -1,0 +1,237 @@
+import Foundation
+import OnSiteCore
+import OnSiteCrypto
+
+/// The relay's blobs on the file system, next to the store file.
+///
+/// ```
+/// dataDirectory/blobs/<aa>/<sha256>        complete, verified blobs (never anything else)
+/// dataDirectory/uploads/<sha256>           bytes of an upload in progress
+/// dataDirectory/uploads/<sha256>.json      its length, type and durable offset
+/// ```
+///
+/// A blob becomes visible only by an atomic rename of a fully written, fsynced and verified file, so a reader
+/// never sees a partial blob. An upload's offset is the one recorded in its `.json` file after the bytes
+/// before it were fsynced; bytes past it (a chunk cut short by a crash) are overwritten by the next chunk.
+/// A relay restart therefore resumes every upload from its recorded offset.
+///
+/// File I/O here is blocking and runs on the caller's thread; each call touches at most one chunk or one
+/// streamed hash of a blob.
+public final class RelayBlobStore: Sendable {
+    /// The relay's data directory.
+    public let directory: URL
+    private let busy = BusySet()
+
+    /// A blob store in `directory` (created on first write).
+    public init(directory: URL) {
+        self.directory = directory
+    }
+
+    var blobsDirectory: URL { directory.appendingPathComponent("blobs") }
+    var uploadsDirectory: URL { directory.appendingPathComponent("uploads") }
+
+    /// Where the complete blob `sha256` lives (or would).
+    public func blobPath(_ sha256: String) -> String {
+        blobsDirectory.appendingPathComponent(String(sha256.prefix(2))).appendingPathComponent(sha256).path
+    }
+
+    func uploadDataPath(_ sha256: String) -> String { uploadsDirectory.appendingPathComponent(sha256).path }
+    func uploadMetaPath(_ sha256: String) -> String { uploadsDirectory.appendingPathComponent(sha256 + ".json").path }
+
+    /// Whether the relay holds the complete, verified blob.
+    public func hasBlob(_ sha256: String) -> Bool {
+        FileManager.default.fileExists(atPath: blobPath(sha256))
+    }
+
+    /// The size of a complete blob, or nil.
+    public func blobSize(_ sha256: String) -> Int64? {
+        var info = stat()
+        guard stat(blobPath(sha256), &info) == 0 else { return nil }
+        return Int64(info.st_size)
+    }
+
+    /// The upload in progress for `sha256`, or nil.
+    public func upload(_ sha256: String) throws -> PartialUpload? {
+        guard let data = FileManager.default.contents(atPath: uploadMetaPath(sha256)) else { return nil }
+        return try JSONDecoder().decode(PartialUpload.self, from: data)
+    }
+
+    /// Creates an empty upload; an existing one of the same length is returned as it is.
+    public func createUpload(_ sha256: String, byteCount: Int64, contentType: String) throws -> PartialUpload {
+        if let existing = try upload(sha256) { return existing }
+        try FileManager.default.createDirectory(at: uploadsDirectory, withIntermediateDirectories: true)
+        let descriptor = open(uploadDataPath(sha256), O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw BlobFileError("create", uploadDataPath(sha256)) }
+        close(descriptor)
+        let upload = PartialUpload(sha256: sha256, byteCount: byteCount, contentType: contentType, offset: 0)
+        try save(upload)
+        return upload
+    }
+
+    /// Records an upload's durable offset (write to a temporary file, fsync, rename, fsync the folder).
+    func save(_ upload: PartialUpload) throws {
+        try Self.writeDurably(try JSONEncoder().encode(upload), to: uploadMetaPath(upload.sha256))
+    }
+
+    /// Forgets an upload and its bytes.
+    public func discardUpload(_ sha256: String) {
+        unlink(uploadMetaPath(sha256))
+        unlink(uploadDataPath(sha256))
+    }
+
+    /// Marks the upload as being written by one request; false when another request is writing it.
+    func begin(_ sha256: String) -> Bool { busy.insert(sha256) }
+    func end(_ sha256: String) { busy.remove(sha256) }
+
+    /// Opens the upload's bytes for writing a chunk.
+    func openForChunk(_ sha256: String) throws -> ChunkWriter {
+        let path = uploadDataPath(sha256)
+        let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw BlobFileError("open", path) }
+        return ChunkWriter(descriptor: descriptor, path: path)
+    }
+
+    /// What verifying a completed upload found.
+    public enum Verdict: Sendable, Equatable {
+        case valid
+        case hashMismatch(actual: String)
+        case notJPEG
+        case incompleteJPEG(EvidenceError?)
+    }
+
+    /// Checks the whole upload: its SHA-256, then (for JPEGs) its structure, reading the file mapped, not copied.
+    func verify(_ upload: PartialUpload) throws -> Verdict {
+        let path = uploadDataPath(upload.sha256)
+        let actual: String
+        do {
+            actual = try SHA256.hash(fileAt: path).hex
+        } catch {
+            throw BlobFileError("hash", path)
+        }
+        guard actual == upload.sha256 else { return .hashMismatch(actual: actual) }
+        guard upload.contentType == "image/jpeg" else { return .valid }
+        let inspection = try Self.withMappedFile(path) { JPEGInspector.inspect(buffer: $0) }
+        guard inspection.isJPEG else { return .notJPEG }
+        guard inspection.isComplete else { return .incompleteJPEG(inspection.structureError) }
+        return .valid
+    }
+
+    /// Moves a verified upload into `blobs/` with an atomic rename, then forgets the upload.
+    func publish(_ upload: PartialUpload) throws {
+        let destination = blobPath(upload.sha256)
+        let folder = (destination as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let source = uploadDataPath(upload.sha256)
+        let descriptor = open(source, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw BlobFileError("open", source) }
+        let synced = fsync(descriptor) == 0
+        close(descriptor)
+        guard synced else { throw BlobFileError("fsync", source) }
+        guard rename(source, destination) == 0 else { throw BlobFileError("rename", destination) }
+        Self.syncDirectory(folder)
+        unlink(uploadMetaPath(upload.sha256))
+    }
+
+    // MARK: Helpers
+
+    static func writeDurably(_ data: Data, to path: String) throws {
+        let temporary = path + ".tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw BlobFileError("create", temporary) }
+        let written = data.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        let synced = fsync(descriptor) == 0
+        close(descriptor)
+        guard written == data.count, synced, rename(temporary, path) == 0 else { throw BlobFileError("write", path) }
+        syncDirectory((path as NSString).deletingLastPathComponent)
+    }
+
+    static func syncDirectory(_ path: String) {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        _ = fsync(descriptor)
+        close(descriptor)
+    }
+
+    static func withMappedFile<T>(_ path: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) throws -> T {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw BlobFileError("open", path) }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw BlobFileError("stat", path) }
+        let size = Int(info.st_size)
+        guard size > 0 else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), base != MAP_FAILED else {
+            throw BlobFileError("map", path)
+        }
+        defer { munmap(base, size) }
+        return body(UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: size))
+    }
+}
+
+/// An upload in progress, as recorded in `uploads/<sha256>.json`.
+public struct PartialUpload: Codable, Sendable, Hashable {
+    public var sha256: String
+    public var byteCount: Int64
+    public var contentType: String
+    /// Bytes held durably; the next chunk starts here.
+    public var offset: Int64
+}
+
+/// Writes one chunk at an offset; on any failure the caller truncates back to the chunk's start.
+final class ChunkWriter {
+    let descriptor: Int32
+    let path: String
+
+    init(descriptor: Int32, path: String) {
+        self.descriptor = descriptor
+        self.path = path
+    }
+
+    deinit { close(descriptor) }
+
+    func write(_ bytes: UnsafeRawBufferPointer, at offset: Int64) throws {
+        var done = 0
+        while done < bytes.count {
+            let count = pwrite(descriptor, bytes.baseAddress?.advanced(by: done), bytes.count - done, off_t(offset) + off_t(done))
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { throw BlobFileError("write", path) }
+            done += count
+        }
+    }
+
+    /// Cuts the file at `length` (discarding a chunk, or stale bytes past the new offset).
+    func truncate(to length: Int64) {
+        _ = ftruncate(descriptor, off_t(length))
+    }
+
+    func sync() throws {
+        guard fsync(descriptor) == 0 else { throw BlobFileError("fsync", path) }
+    }
+}
+
+/// A file operation on the relay's blob store failed (logged, answered as a 500).
+struct BlobFileError: Error, CustomStringConvertible {
+    let description: String
+    init(_ action: String, _ path: String) {
+        description = "cannot \(action) \(path): \(String(cString: strerror(errno)))"
+    }
+}
+
+/// The hashes being written by a request right now.
+final class BusySet: @unchecked Sendable {
+    // @unchecked: `members` is only touched under `lock`.
+    private let lock = NSLock()
+    private var members: Set<String> = []
+
+    func insert(_ member: String) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return members.insert(member).inserted
+    }
+
+    func remove(_ member: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        members.remove(member)
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import HTTPTypes
+import OnSiteSync
+
+/// The upload routes' refusals: each a ``RelayError`` with a stable code and a sentence (see `Protocol/uploads.md`).
+enum UploadError {
+    static let badHash = RelayError(
+        .badRequest, code: "invalid_hash", message: "A blob is named by its SHA-256 in 64 lowercase hex digits.")
+    static func tooLarge(_ byteCount: Int64, limit: Int64) -> RelayError {
+        RelayError(.contentTooLarge, code: "attachment_too_large",
+                   message: "The file has \(byteCount) bytes; the relay takes 1 to \(limit). Nothing was stored.")
+    }
+    static func unsupportedType(_ type: String, allowed: Set<String>) -> RelayError {
+        RelayError(.unsupportedMediaType, code: "unsupported_type",
+                   message: "Files of type \(type) are not accepted; allowed: \(allowed.sorted().joined(separator: ", ")). Nothing was stored.")
+    }
+    static func notReferenced(_ sha256: String) -> RelayError {
+        RelayError(.notFound, code: "blob_not_referenced",
+                   message: "No attachment on a report this device can see has the hash \(sha256.prefix(12))…. Sync the attachment record first (`onsite sync` sends records before photos).")
+    }
+    static func lengthMismatch(_ byteCount: Int64, recorded: [Int64]) -> RelayError {
+        RelayError(.unprocessableContent, code: "length_mismatch",
+                   message: "The upload announces \(byteCount) bytes, but the attachment records say \(Set(recorded).sorted().map(String.init).joined(separator: " or ")).")
+    }
+    static func uploadMismatch(_ existing: PartialUpload) -> RelayError {
+        RelayError(.conflict, code: "upload_mismatch",
+                   message: "An upload of this hash is in progress with \(existing.byteCount) bytes of \(existing.contentType); a blob has one length and type.")
+    }
+    static let unknownUpload = RelayError(
+        .notFound, code: "unknown_upload", message: "No upload of this hash is in progress. Create it with POST /v1/uploads first.")
+    static let busy = RelayError(
+        HTTPResponse.Status(code: 423, reasonPhrase: "Locked"), code: "upload_busy", message: "Another request is writing this upload right now. Ask its offset and retry in a moment.")
+    static func missingHeader(_ name: String, _ expectation: String) -> RelayError {
+        RelayError(.badRequest, code: "invalid_header", message: "Header `\(name)` is missing or malformed: it must be \(expectation).")
+    }
+    static func chunkTooLarge(_ length: Int64, limit: Int) -> RelayError {
+        RelayError(.contentTooLarge, code: "chunk_too_large",
+                   message: "A chunk of \(length) bytes is not accepted; send 1 to \(limit) bytes per PATCH. Nothing was stored.")
+    }
+    static func chunkOverflow(offset: Int64, length: Int64, total: Int64) -> RelayError {
+        RelayError(.contentTooLarge, code: "chunk_overflow",
+                   message: "A chunk of \(length) bytes at offset \(offset) goes past the upload's \(total) bytes. Nothing was stored.")
+    }
+    static let chunkLongerThanDeclared = RelayError(
+        .badRequest, code: "chunk_length_mismatch", message: "The chunk is longer than its Content-Length. It was discarded.")
+    static func chunkShorterThanDeclared(_ received: Int64, declared: Int64) -> RelayError {
+        RelayError(.badRequest, code: "chunk_length_mismatch",
+                   message: "The chunk ended after \(received) of its \(declared) bytes. It was discarded; resend it.")
+    }
+    static func checksumMismatch(offset: Int64) -> RelayError {
+        RelayError(HTTPResponse.Status(code: UploadProtocol.checksumMismatchStatus, reasonPhrase: "Checksum Mismatch"),
+                   code: "checksum_mismatch",
+                   message: "The chunk at offset \(offset) does not match its Upload-Checksum; it was discarded and the offset stays \(offset). Resend it.")
+    }
+    static func hashMismatch(expected: String, actual: String) -> RelayError {
+        RelayError(.unprocessableContent, code: "hash_mismatch",
+                   message: "The uploaded bytes hash to \(actual.prefix(12))…, not \(expected.prefix(12))…. The upload was discarded; send the file again.")
+    }
+    static let notJPEG = RelayError(
+        .unsupportedMediaType, code: "not_jpeg",
+        message: "The bytes are not a JPEG (a JPEG starts with FF D8 FF). Nothing was stored.")
+    static func incompleteJPEG(_ reason: String?) -> RelayError {
+        RelayError(.unprocessableContent, code: "truncated_jpeg",
+                   message: "The JPEG is incomplete or damaged\(reason.map { " (\($0))" } ?? ""): it has no end-of-image marker. The upload was discarded and nothing is visible; copy the photo from the camera again.")
+    }
+    static func blobPending(_ sha256: String) -> RelayError {
+        RelayError(.notFound, code: "blob_pending",
+                   message: "The relay does not hold the bytes of \(sha256.prefix(12))… yet; the device that took the photo has not uploaded it. Try again after its next sync.")
+    }
+}

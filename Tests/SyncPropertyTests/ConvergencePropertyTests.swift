@@ -1,0 +1,107 @@
+import Foundation
+import OnSiteClient
+import OnSiteCore
+import OnSiteRelay
+import OnSiteSync
+import Testing
+
+/// Hundreds of random schedules against a real relay store and real replicas (SQLite files), in process.
+@Suite("Sync property: replicas converge and no accepted write vanishes")
+struct SyncPropertyTests {
+    static let baseSeed: UInt64 = 0x0D1E_B1E2_0240_4190
+    static let schedules = Int(ProcessInfo.processInfo.environment["ONSITE_PROPERTY_SCHEDULES"] ?? "") ?? 200
+    static let day: Int64 = 86_400_000
+
+    @Test("Every replica equals the relay's state for its scope; every accepted write is in the state or a conflict record")
+    func convergence() async throws {
+        print("sync property: seed \(Self.baseSeed), \(Self.schedules) schedules of 40 steps, 6 devices (hub, 3 officers, leader, supervisor)")
+        for index in 0..<Self.schedules {
+            let seed = Self.baseSeed &+ UInt64(index)
+            let result = try await Schedule(seed: seed, steps: 40, skews: [0]).run()
+            defer { result.world.remove() }
+            try await Self.checkConvergence(result, seed: seed)
+            try await Self.checkNothingVanished(result, seed: seed)
+        }
+    }
+
+    @Test("A device whose clock is wrong by ±24 h merges exactly as one with a right clock")
+    func clockSkew() async throws {
+        for index in 0..<max(1, Self.schedules / 8) {
+            let seed = Self.baseSeed &+ 10_000 &+ UInt64(index)
+            let right = try await Schedule(seed: seed, steps: 40, skews: [0]).run()
+            let wrong = try await Schedule(seed: seed, steps: 40, skews: [0, Self.day, -Self.day, 3 * Self.day / 2]).run()
+            defer { right.world.remove(); wrong.world.remove() }
+            let hubRight = try await right.world.devices[0].replica.allRecords().map(Outcome.init)
+            let hubWrong = try await wrong.world.devices[0].replica.allRecords().map(Outcome.init)
+            #expect(hubRight == hubWrong, "seed \(seed)")
+        }
+    }
+
+    static func checkConvergence(_ result: Schedule.Result, seed: UInt64) async throws {
+        for device in result.world.devices {
+            let mine = try await device.replica.allRecords()
+            let relay = try await result.world.relayState(for: device)
+            #expect(mine == relay, "seed \(seed): \(device.name)'s replica differs from the relay's state for its scope")
+            #expect(try await device.replica.status().pendingOperations == 0, "seed \(seed): \(device.name) has work left")
+        }
+    }
+
+    /// Every accepted write is in the state (append-only data, the field's current value), or in a conflict
+    /// record, or was overwritten by a write made after seeing it (an ordinary edit).
+    static func checkNothingVanished(_ result: Schedule.Result, seed: UInt64) async throws {
+        let admin = try await result.world.makeDevice(name: "admin", role: .admin, units: [], skew: 0)
+        try await admin.sync()
+        let records = Dictionary(uniqueKeysWithValues: try await admin.replica.allRecords().map { ($0.id, $0) })
+        let log = try await result.world.store.pull(since: 0, limit: 100_000, for: admin.relay.actor).changes
+        let versions = Dictionary(uniqueKeysWithValues: log.map { ($0.operation.id, $0.version) })
+        for entry in log {
+            let operation = entry.operation
+            guard let record = records[operation.reportId] else {
+                Issue.record("seed \(seed): report \(operation.reportId) of an accepted operation is missing")
+                continue
+            }
+            switch operation.change {
+            case .addNote(let note):
+                #expect(record.notes.contains(note), "seed \(seed): note vanished")
+            case .addVerification(let verification):
+                #expect(record.verifications.contains(verification), "seed \(seed): verification vanished")
+            case .transition:
+                #expect(record.events.contains { $0.id == operation.id }, "seed \(seed): accepted step left no event")
+            case .setField(let field, _):
+                let held = record.fieldStamps[field.rawValue] == operation.stamp
+                let inConflict = record.conflicts.contains { $0.field == field && ($0.kept.stamp == operation.stamp || $0.lost.stamp == operation.stamp) }
+                let version = versions[operation.id] ?? 0
+                let overwrittenKnowingly = result.writes.contains { later in
+                    guard case .setField(let laterField, _) = later.operation.change, laterField == field,
+                          later.operation.reportId == operation.reportId, let laterVersion = versions[later.operation.id], laterVersion > version
+                    else { return false }
+                    return later.cursor >= version || later.operation.stamp.device == operation.stamp.device
+                }
+                let movedByStep = field == .assignedUnit || field == .hiddenReason
+                #expect(held || inConflict || overwrittenKnowingly || movedByStep,
+                        "seed \(seed): the write of \(field.rawValue) on \(operation.reportId) at version \(version) vanished")
+            default:
+                break
+            }
+        }
+    }
+}
+
+/// What a schedule ended with, without the random ids and stamps: for comparing two runs.
+struct Outcome: Equatable, CustomStringConvertible {
+    var report: Report
+    var notes: [String]
+    var verifications: [String]
+    var events: [String]
+    var conflicts: [String]
+
+    init(_ record: ReportRecord) {
+        report = record.report
+        notes = record.notes.map(\.text)
+        verifications = record.verifications.map(\.notes)
+        events = record.events.map { "\($0.action) \($0.detail)" }
+        conflicts = record.conflicts.map { "\($0.field.rawValue): kept \($0.kept.value) (\($0.kept.deviceName)), lost \($0.lost.value) (\($0.lost.deviceName))" }
+    }
+
+    var description: String { "\(report.id) \(report.status.rawValue) \(report.address) \(events) \(conflicts)" }
+}
