@@ -94,4 +94,20 @@ struct FailureTests {
         let page = try await client.pull(since: before, limit: 10, pending: 0, counters: &counters)
         #expect(page.changes.isEmpty && page.serverVersion == before)
     }
+
+    @Test("A revoked device is told so clearly and keeps its unsynced work")
+    func revokedDevice() async throws {
+        let (relay, _) = try ConvergenceTests.seededRelay()
+        let lan = FieldDevice(name: "lan", in: relay.folder)
+        try lan.enroll(with: relay, token: try relay.addDevice(role: "officer", name: "Lan", units: ["phuong-muong-thanh"]))
+        try lan.sync()
+        try #require(try lan.onsite("note", "DB-2024-00101", "Ghi chú trước khi bị thu hồi").status == 0)
+        let deviceId = try #require(try await lan.status().deviceId)
+        try #require(try run(Binaries.relay, ["device", "revoke", "--config", relay.config.path, deviceId]).status == 0)
+        let result = try lan.onsite("sync")
+        #expect(result.status == 1)
+        #expect(result.error.contains("device_revoked"))
+        #expect(result.error.contains("unsynced work is kept"))
+        #expect(try await lan.status().pendingOperations == 1)
+    }
 }
