@@ -31,4 +31,10 @@ enum Fixture {
     static func record(_ report: Report = report()) -> ReportRecord {
         ReportRecord(created: report, stamp: stamp(0, 0, "dev-hub"))
     }
+
+    /// A conflict on the title of `rpt-1`: officer A's write kept, the hub's lost.
+    static let conflict = FieldConflict(
+        id: UUID(uuidString: "00000000-0000-4000-8000-00000000C0F1")!, reportId: "rpt-1", field: .title,
+        kept: FieldWrite(value: .text("Tiêu đề của cán bộ A"), deviceId: "dev-officer-a", deviceName: "Điện thoại cán bộ Minh", stamp: stamp(2_000, 0, "dev-officer-a")),
+        lost: FieldWrite(value: .text("Tiêu đề của IOC"), deviceId: "dev-hub", deviceName: "IOC Điện Biên", stamp: stamp(1_000, 0, "dev-hub")))
 }

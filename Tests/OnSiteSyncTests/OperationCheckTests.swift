@@ -7,6 +7,7 @@ import Testing
 struct OperationCheckTests {
     enum Op: String, CaseIterable, Sendable {
         case create, setTitle, setAssignedUnit, setHiddenReason, addNote, addVerification, addEvent, addAttachment, blobAvailable
+        case recordConflict, resolveConflict
 
         func change() -> Change {
             switch self {
@@ -19,6 +20,8 @@ struct OperationCheckTests {
             case .addEvent: .addEvent(Event(reportId: "rpt-1", actor: "IOC", at: Date(timeIntervalSince1970: 1), action: "transition:forwarded", detail: "U-HIMLAM"))
             case .addAttachment: .addAttachment(Fixture.attachment())
             case .blobAvailable: .blobAvailable(sha256: Fixture.sha256)
+            case .recordConflict: .recordConflict(Fixture.conflict)
+            case .resolveConflict: .resolveConflict(id: Fixture.conflict.id)
             }
         }
     }
@@ -26,23 +29,35 @@ struct OperationCheckTests {
     /// What each role gets on a report in its scope (nil = allowed), as OperationCheck implements it.
     static let inScope: [Role: [Op: String?]] = [
         .officer:    [.create: "forbidden_operation", .setTitle: nil, .setAssignedUnit: "forbidden_field", .setHiddenReason: "forbidden_field", .addNote: nil, .addVerification: nil,
-                      .addEvent: "forbidden_operation", .addAttachment: nil, .blobAvailable: "forbidden_operation"],
+                      .addEvent: "forbidden_operation", .addAttachment: nil, .blobAvailable: "forbidden_operation",
+                      .recordConflict: "forbidden_operation", .resolveConflict: nil],
         .leader:     [.create: "forbidden_operation", .setTitle: nil, .setAssignedUnit: "forbidden_field", .setHiddenReason: "forbidden_field", .addNote: nil, .addVerification: nil,
-                      .addEvent: "forbidden_operation", .addAttachment: nil, .blobAvailable: "forbidden_operation"],
+                      .addEvent: "forbidden_operation", .addAttachment: nil, .blobAvailable: "forbidden_operation",
+                      .recordConflict: "forbidden_operation", .resolveConflict: nil],
         .hub:        [.create: nil, .setTitle: nil, .setAssignedUnit: nil, .setHiddenReason: nil, .addNote: nil, .addVerification: "forbidden_operation",
-                      .addEvent: nil, .addAttachment: nil, .blobAvailable: "forbidden_operation"],
+                      .addEvent: nil, .addAttachment: nil, .blobAvailable: "forbidden_operation",
+                      .recordConflict: "forbidden_operation", .resolveConflict: nil],
         .supervisor: [.create: "forbidden_operation", .setTitle: "forbidden_operation", .setAssignedUnit: "forbidden_field", .setHiddenReason: "forbidden_field", .addNote: nil, .addVerification: "forbidden_operation",
-                      .addEvent: "forbidden_operation", .addAttachment: "forbidden_operation", .blobAvailable: "forbidden_operation"],
+                      .addEvent: "forbidden_operation", .addAttachment: "forbidden_operation", .blobAvailable: "forbidden_operation",
+                      .recordConflict: "forbidden_operation", .resolveConflict: "forbidden_operation"],
         .admin:      [.create: nil, .setTitle: nil, .setAssignedUnit: nil, .setHiddenReason: nil, .addNote: nil, .addVerification: "forbidden_operation",
-                      .addEvent: nil, .addAttachment: nil, .blobAvailable: "forbidden_operation"],
+                      .addEvent: nil, .addAttachment: nil, .blobAvailable: "forbidden_operation",
+                      .recordConflict: "forbidden_operation", .resolveConflict: nil],
     ]
 
     static let cells: [(Role, Op)] = Role.allCases.flatMap { role in Op.allCases.map { (role, $0) } }
 
-    func check(_ role: Role, _ op: Op, units: Set<String>, record: ReportRecord? = Fixture.record()) -> String? {
+    /// The relay's record in the matrix: assigned to U-HIMLAM in C03124/D094/P11, with one recorded conflict.
+    static var matrixRecord: ReportRecord {
+        var record = Fixture.record()
+        record.conflicts = [Fixture.conflict]
+        return record
+    }
+
+    func check(_ role: Role, _ op: Op, units: Set<String>, record: ReportRecord? = Self.matrixRecord, wasInScope: Bool = false) -> String? {
         let actor = Actor(deviceId: "dev-x", role: role, units: units)
         let operation = SyncOperation(reportId: "rpt-1", stamp: Fixture.stamp(1, 0, "dev-x"), change: op.change())
-        return OperationCheck.refusal(of: operation, by: actor, on: record)?.code
+        return OperationCheck.refusal(of: operation, by: actor, on: record, wasInScope: wasInScope)?.code
     }
 
     @Test("in scope: each cell is allowed or refused with its code", arguments: cells)
@@ -61,10 +76,103 @@ struct OperationCheckTests {
         }
     }
 
-    @Test("scope matches province, district, commune or assigned unit", arguments: ["P11", "D094", "C03124", "U-HIMLAM"])
-    func scopeUnits(unit: String) {
-        #expect(check(.officer, .addNote, units: [unit]) == nil)
-        #expect(check(.officer, .addNote, units: ["D095"]) == "out_of_scope")
+    /// Who holds the matrix report (assigned to U-HIMLAM; commune C03124, district D094, province P11) by role
+    /// and units: officers and leaders by assignment only; the hub and supervisors by area or assignment.
+    static let scopeTable: [(Role, String, Bool)] = [
+        (.officer, "U-HIMLAM", true), (.officer, "C03124", false), (.officer, "D094", false), (.officer, "P11", false),
+        (.leader, "U-HIMLAM", true), (.leader, "C03124", false), (.leader, "D094", false), (.leader, "P11", false),
+        (.hub, "U-HIMLAM", true), (.hub, "C03124", true), (.hub, "D094", true), (.hub, "P11", true), (.hub, "P12", false), (.hub, "D095", false),
+        (.supervisor, "U-HIMLAM", true), (.supervisor, "C03124", true), (.supervisor, "D094", true), (.supervisor, "P11", true),
+        (.supervisor, "D095", false), (.supervisor, "U-OTHER", false),
+        (.admin, "U-OTHER", true), (.admin, "P12", true),
+    ]
+
+    @Test("scope by role: officers and leaders by assigned unit, hub and supervisors by area or unit, admin everything", arguments: scopeTable)
+    func scopeByRole(role: Role, unit: String, sees: Bool) {
+        let actor = Actor(deviceId: "dev-x", role: role, units: [unit])
+        #expect(actor.canSee(Fixture.report()) == sees)
+        #expect(actor.canSee(Fixture.report().scope) == sees)
+        // A note (allowed to every role in scope) is allowed exactly when the report is in scope
+        #expect(check(role, .addNote, units: [unit]) == (sees ? nil : "out_of_scope"))
+    }
+
+    @Test("a report with no assigned unit is held by area only", arguments: Role.allCases)
+    func unassigned(role: Role) {
+        let report = Fixture.report(assignedUnit: nil)
+        let byArea = Actor(deviceId: "dev-x", role: role, units: ["D094"])
+        let byUnit = Actor(deviceId: "dev-x", role: role, units: ["U-HIMLAM"])
+        switch role {
+        case .admin: #expect(byArea.canSee(report) && byUnit.canSee(report))
+        case .hub, .supervisor: #expect(byArea.canSee(report) && !byUnit.canSee(report))
+        case .officer, .leader: #expect(!byArea.canSee(report) && !byUnit.canSee(report))
+        }
+    }
+
+    @Test("ReportScope survives the relay's text form")
+    func scopeEncoding() {
+        let scope = Fixture.report().scope
+        #expect(scope.encoded == "U-HIMLAM|C03124,D094,P11")
+        #expect(ReportScope(encoded: scope.encoded) == scope)
+        let unassigned = Fixture.report(assignedUnit: nil).scope
+        #expect(ReportScope(encoded: unassigned.encoded) == unassigned)
+        #expect(unassigned.assignedUnit == nil)
+    }
+
+    /// The report after the hub reassigned it away from the officer's unit.
+    static var reassigned: ReportRecord {
+        var record = matrixRecord
+        record.report.assignedUnit = "U-NOONG-BUA"
+        return record
+    }
+
+    @Test("after a reassignment, evidence made while the report was in scope is delivered; nothing else is", arguments: Op.allCases)
+    func evidenceAfterReassignment(op: Op) {
+        let delivered: Set<Op> = [.addNote, .addVerification, .addAttachment]
+        for role in [Role.officer, .leader] {
+            let then = check(role, op, units: ["U-HIMLAM"], record: Self.reassigned, wasInScope: true)
+            if op == .create {
+                #expect(then == "forbidden_operation")
+            } else if delivered.contains(op) {
+                #expect(then == nil, "\(role) \(op)")
+            } else {
+                #expect(then == "out_of_scope", "\(role) \(op)")
+            }
+            // Without the base-version scope, everything but create (role first) is out of scope
+            let never = check(role, op, units: ["U-HIMLAM"], record: Self.reassigned, wasInScope: false)
+            #expect(never == (op == .create ? "forbidden_operation" : "out_of_scope"))
+        }
+    }
+
+    @Test("wasInScope does not widen a role: a supervisor that held the report still may not attach")
+    func wasInScopeKeepsRoleRules() {
+        var moved = Self.matrixRecord
+        moved.report.area = AdministrativeArea(province: "P12", district: "D100")
+        moved.report.assignedUnit = "U-FAR"
+        #expect(check(.supervisor, .addAttachment, units: ["D094"], record: moved, wasInScope: true) == "forbidden_operation")
+        #expect(check(.supervisor, .addNote, units: ["D094"], record: moved, wasInScope: true) == nil)
+        #expect(check(.supervisor, .addVerification, units: ["D094"], record: moved, wasInScope: true) == "forbidden_operation")
+    }
+
+    @Test("resolve_conflict needs a recorded conflict of that report; the message points to `onsite conflicts`",
+          arguments: [Role.officer, .leader, .hub, .supervisor, .admin])
+    func unknownConflict(role: Role) throws {
+        let actor = Actor(deviceId: "dev-x", role: role, units: ["U-HIMLAM"])
+        let resolve = SyncOperation(reportId: "rpt-1", stamp: Fixture.stamp(1, 0, "dev-x"), change: .resolveConflict(id: UUID()))
+        let refusal = try #require(OperationCheck.refusal(of: resolve, by: actor, on: Self.matrixRecord))
+        #expect(refusal.code == "unknown_conflict")
+        #expect(refusal.message.contains("onsite conflicts"))
+        // And resolving a conflict that is already resolved is allowed (it applies as a no-op)
+        var resolved = Self.matrixRecord
+        resolved.resolvedConflicts = [Fixture.conflict.id]
+        let again = SyncOperation(reportId: "rpt-1", stamp: Fixture.stamp(2, 0, "dev-x"), change: .resolveConflict(id: Fixture.conflict.id))
+        #expect(OperationCheck.refusal(of: again, by: actor, on: resolved)?.code == (role == .supervisor ? "forbidden_operation" : nil))
+        #expect(resolved.apply(again) == .superseded)
+    }
+
+    @Test("record_conflict is the relay's: every device is refused, whatever its role or scope", arguments: Role.allCases)
+    func recordConflictFromDevice(role: Role) {
+        #expect(check(role, .recordConflict, units: ["U-HIMLAM"]) == "forbidden_operation")
+        #expect(check(role, .recordConflict, units: ["U-HIMLAM"], record: Fixture.record()) == "forbidden_operation")
     }
 
     @Test("an operation on a report the relay does not have is refused", arguments: [Op.setTitle, .addNote, .addVerification])

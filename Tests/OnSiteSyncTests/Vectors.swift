@@ -98,6 +98,8 @@ enum Vectors {
         var code: String?
         /// Fragments the refusal's message must contain (the sentence the client shows).
         var messageIncludes: [String]?
+        /// The report was in the device's scope at the change set's base version (absent: false).
+        var wasInScope: Bool?
     }
 
     static func refusedCase(_ name: String) throws -> RefusedCase {

@@ -168,6 +168,33 @@ struct MergeVectorTests {
         #expect(merge.initial.attachments.allSatisfy(merge.initial.isPending))
     }
 
+    @Test("conflicts merge by union; a resolution closes one whatever the order")
+    func conflicts() throws {
+        let merge = try Vectors.mergeCase("conflict-recorded-and-resolved.json")
+        // Then both conflicts are kept, ordered by the kept write's stamp, and only the address one is open
+        #expect(merge.expected.conflicts.map(\.field) == [.title, .address])
+        #expect(merge.expected.openConflicts.map(\.field) == [.address])
+        let address = try #require(merge.expected.openConflicts.first)
+        #expect(address.kept.deviceId == "dev-officer-b" && address.lost.deviceId == "dev-officer-a")
+        // And the kept value is the state's; the lost one is only in the conflict
+        #expect(merge.expected.report.address == "Tổ 7, phường Him Lam")
+        #expect(address.lost.value == .text("Tổ 5, phường Him Lam"))
+        #expect(merge.expected.report.title == "Tiêu đề của cán bộ A")
+    }
+
+    @Test("a workflow step's write to assigned_unit merges with set_field by stamp", arguments: [
+        "forward-versus-set-field-assigned-unit.json", "return-to-hub-versus-set-field.json"])
+    func workflowWritesStamped(name: String) throws {
+        let merge = try Vectors.mergeCase(name)
+        let transition = try #require(merge.operations.first { $0.change.kind == .transition })
+        // The step applied (its event is there) whichever value won
+        #expect(merge.expected.events.map(\.id) == [transition.id])
+        let winner = merge.operations.filter {
+            if case .setField(.assignedUnit, _) = $0.change { true } else { $0.change.kind == .transition }
+        }.max { $0.stamp < $1.stamp }
+        #expect(merge.expected.fieldStamps[ReportField.assignedUnit.rawValue] == winner?.stamp)
+    }
+
     @Test("the expected record survives the wire", arguments: Vectors.files(in: "merge"))
     func expectedRoundTrips(name: String) throws {
         let merge = try Vectors.mergeCase(name)
@@ -181,7 +208,7 @@ struct RefusedVectorTests {
     @Test("OperationCheck answers each case with its code", arguments: Vectors.files(in: "refused"))
     func refusal(name: String) throws {
         let refused = try Vectors.refusedCase(name)
-        let answer = OperationCheck.refusal(of: refused.operation, by: refused.actor.actor, on: refused.record)
+        let answer = OperationCheck.refusal(of: refused.operation, by: refused.actor.actor, on: refused.record, wasInScope: refused.wasInScope ?? false)
         #expect(answer?.code == refused.code, "\(name): \(refused.description) — got \(answer.map(String.init(describing:)) ?? "allowed")")
         for fragment in refused.messageIncludes ?? [] {
             #expect(answer?.message.contains(fragment) == true, "\(name): the message does not say \"\(fragment)\": \(answer?.message ?? "")")
