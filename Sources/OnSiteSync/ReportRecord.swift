@@ -108,7 +108,7 @@ public struct ReportRecord: Codable, Sendable, Hashable, Identifiable {
         case .recordConflict(let conflict):
             guard !conflicts.contains(where: { $0.id == conflict.id }) else { return .superseded }
             conflicts.append(conflict)
-            conflicts.sort { ($0.kept.stamp, $0.id.uuidString) < ($1.kept.stamp, $1.id.uuidString) }
+            conflicts.sort { ($0.kept.stamp, $0.lost.stamp, $0.id.uuidString) < ($1.kept.stamp, $1.lost.stamp, $1.id.uuidString) }
             return .applied
         case .resolveConflict(let id):
             return resolvedConflicts.insert(id).inserted ? .applied : .superseded

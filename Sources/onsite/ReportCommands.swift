@@ -35,6 +35,7 @@ struct Show: AsyncParsableCommand {
     @OptionGroup var replica: ReplicaOptions
     @Argument(help: "The report's id or code.") var report: String
     @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var data: SampleDataOptions
 
     func run() async throws {
         try await reportingErrors {
@@ -50,6 +51,11 @@ struct Show: AsyncParsableCommand {
             print("  Area:        \(r.area.unitCodes.joined(separator: " / "))")
             print("  Assigned to: \(r.assignedUnit ?? "—")")
             print("  Received:    \(WireDate.format(r.receivedAt))")
+            if let rules = try? data.rules(province: r.area.province),
+               let deadline = rules.evaluator.currentDeadline(of: r, events: view.record.events) {
+                let state = deadline.isOverdue(at: Date()) ? "QUÁ HẠN / overdue" : "trong hạn / on time"
+                print("  Due:         \(WireDate.format(deadline.due)) (\(deadline.step.rawValue), \(state))")
+            }
             print("  Reporter:    \(r.reporter.isConfidential ? "(confidential)" : (r.reporter.name ?? "—"))")
             print("  Description: \(r.description)")
             for verification in view.record.verifications {
