@@ -47,7 +47,7 @@ struct PhotoBenchmark {
         let size = megabytes * 1_000_000
         print("relay: \(relay.url) (TLS, pinned CA); photo: \(size) bytes (a valid JPEG: \(URL(fileURLWithPath: source).lastPathComponent) padded with comment segments)")
         print("")
-        print("upload                         bytes   seconds      MB/s   peak RSS (MiB)")
+        print("upload                                   bytes   seconds      MB/s   peak RSS (MiB)")
 
         for (index, chunkSize) in chunkSizes.enumerated() {
             let photo = try Self.makePhoto(from: source, size: size, seed: UInt64(index + 1), in: folder)
@@ -62,7 +62,7 @@ struct PhotoBenchmark {
             let sent = summary["photoBytesSent"] ?? 0
             let seconds = Double(summary["photoMillis"] ?? 0) / 1000
             print(line("onsite sync, \(chunkSize >> 10) KiB chunks", sent, seconds, sync.maxRSSKiB))
-            if index == 0 { print(line("  (onsite attach: copy + hash)", size, attach.seconds, attach.maxRSSKiB)) }
+            if index == 0 { print(line("onsite attach (copy, hash, EXIF)", size, attach.seconds, attach.maxRSSKiB)) }
         }
 
         // The same bytes with curl: one PATCH of the whole file to the same endpoint
@@ -91,7 +91,7 @@ struct PhotoBenchmark {
 
     private func line(_ name: String, _ bytes: Int, _ seconds: Double, _ rssKiB: Int) -> String {
         let rate = seconds > 0 ? Double(bytes) / seconds / 1_000_000 : 0
-        return name.padding(toLength: 28, withPad: " ", startingAt: 0)
+        return name.padding(toLength: 34, withPad: " ", startingAt: 0)
             + String(format: "%12d %9.2f %9.1f %16.1f", bytes, seconds, rate, Double(rssKiB) / 1024)
     }
 
