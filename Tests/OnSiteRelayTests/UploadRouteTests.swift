@@ -170,6 +170,28 @@ struct UploadRouteTests {
         }
     }
 
+    @Test("A relay restart keeps the durable offset: the upload resumes where it stopped")
+    func restartResumes() async throws {
+        let fixture = try await Fixture()
+        let photo = try Self.sample("dbp-site-3-mm.jpg")
+        let sha256 = Self.hash(photo)
+        try await fixture.server.makeApplication().test(.router) { client in
+            try await Self.seed(client, fixture, [photo])
+            _ = try await Self.create(client, fixture.officer.token, photo)
+            #expect(try await Self.patch(client, fixture.officer.token, sha256, offset: 0, Data(photo.prefix(6000))).status == .ok)
+        }
+        // When: a new relay process opens the same data directory
+        let restarted = try RelayServer(configuration: fixture.server.configuration, logger: fixture.server.logger)
+        try await restarted.makeApplication().test(.router) { client in
+            let found = try await Self.create(client, fixture.officer.token, photo)
+            let offset = try Self.status(found).offset
+            #expect(found.status == .ok && offset == 6000)
+            let rest = try await Self.patch(client, fixture.officer.token, sha256, offset: 6000, Data(photo[6000...]))
+            #expect(try Self.status(rest).complete)
+            #expect(restarted.store.blobs.hasBlob(sha256))
+        }
+    }
+
     @Test("A truncated JPEG is refused when its last chunk arrives; the upload is discarded and nothing is visible")
     func truncatedJPEG() async throws {
         let fixture = try await Fixture()
