@@ -52,6 +52,13 @@ public enum OperationCheck {
         guard let record else {
             return ErrorDetail(code: "unknown_report", message: "Report \(operation.reportId) does not exist on the relay.")
         }
+        if !actor.canSee(record.report), wasInScope, case .transition(let transition) = operation.change {
+            // The report left this device's units while it was offline: say where it went.
+            let whereNow = record.report.assignedUnit.map { "assigned to \($0)" } ?? "with the hub"
+            return ErrorDetail(
+                code: "report_moved",
+                message: "Report \(record.report.code) is now \(record.report.status.label) (\(record.report.status.rawValue)), \(whereNow); it left your units while you were offline, so `\(transition.action.kind.rawValue)` was not applied. Your notes, verifications and photos are saved.")
+        }
         guard actor.canSee(record.report) || (wasInScope && operation.change.isAppendOnlyEvidence) else {
             return ErrorDetail(code: "out_of_scope", message: "Report \(record.report.code) is outside this device's units (\(actor.units.sorted().joined(separator: ", "))).")
         }

@@ -56,18 +56,22 @@ struct WorkflowEndToEndTests {
         try #require(try lan.onsite("verify", "DB-2024-00102", "--finding", "confirmed", "--notes", "Rác vẫn còn").status == 0)
         let sync = try lan.onsite("sync")
 
-        // Then the acceptance is refused with the report's current state, the verification is kept,
-        // and Lan's replica shows what the relay decided
+        // Then the acceptance is refused with the report's current state, the verification is delivered,
+        // and the report, now with the hub, leaves Lan's replica
         #expect(sync.status == 0)
         #expect(sync.output.contains("report_moved"))
         #expect(sync.output.contains("returned_to_hub"))
-        let record = try #require(try await lan.records().first { $0.report.code == "DB-2024-00102" })
+        #expect(sync.output.contains("verifications and photos are saved"))
+        #expect(try await lan.records().contains { $0.report.code == "DB-2024-00102" } == false)
+        #expect(try await lan.status().pendingOperations == 0)
+        #expect(try await lan.status().rejections == 1)
+        let hub = FieldDevice(name: "hub-check", in: relay.folder)
+        try hub.enroll(with: relay, token: try relay.addDevice(role: "hub", name: "IOC 2", units: ["dien-bien"]))
+        try hub.sync()
+        let record = try #require(try await hub.records().first { $0.report.code == "DB-2024-00102" })
         #expect(record.report.status == .returnedToHub)
         #expect(record.verifications.map(\.notes) == ["Rác vẫn còn"])
         #expect(record.events.map(\.action) == ["transition:returned_to_hub"])
-        #expect(try await lan.status().pendingOperations == 0)
-        let shown = try lan.onsite("show", "DB-2024-00102")
-        #expect(shown.output.contains("Refused by the relay"))
     }
 
     @Test("A role may not take a step that is not its own, even offline: refused locally with what is allowed")
