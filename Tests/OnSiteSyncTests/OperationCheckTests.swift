@@ -275,6 +275,26 @@ struct TransitionCheckTests {
         #expect(OperationCheck.refusal(of: step, by: officer, on: nil)?.code == "unknown_report")
     }
 
+    @Test("a step made offline on a report that since left the device's units is report_moved, saying where it went")
+    func movedOutOfScope() throws {
+        // Given the hub reassigned the report to another unit after officer B pulled it
+        var moved = record(.forwarded)
+        moved.report.assignedUnit = "U-NOONG-BUA"
+        let accept = operation(.accept, expected: .forwarded, role: .officer)
+        // When B's offline accept arrives with a base version at which B held the report
+        let refusal = try #require(OperationCheck.refusal(of: accept, by: officer, on: moved, wasInScope: true))
+        // Then it is report_moved, naming the new unit and saying the evidence is kept
+        #expect(refusal.code == "report_moved")
+        for fragment in ["DB-2024-00017", "assigned to U-NOONG-BUA", "`accept`", "saved"] {
+            #expect(refusal.message.contains(fragment), "\(refusal.message)")
+        }
+        // And returned to the hub (no unit), it says so
+        moved.report.assignedUnit = nil
+        #expect(OperationCheck.refusal(of: accept, by: officer, on: moved, wasInScope: true)?.message.contains("with the hub") == true)
+        // And without the base-version scope it is plainly out of scope
+        #expect(OperationCheck.refusal(of: accept, by: officer, on: moved, wasInScope: false)?.code == "out_of_scope")
+    }
+
     @Test("an allowed step applies with the operation id as its event id; replaying it changes nothing")
     func allowedApplies() throws {
         var report = record(.forwarded)
