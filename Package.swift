@@ -37,6 +37,8 @@ let package = Package(
         .target(name: "OnSiteCore"),
         .target(name: "OnSiteSync", dependencies: ["OnSiteCore"]),
         .target(name: "OnSiteCrypto", dependencies: ["CCrypto"]),
+        // Fixtures shared by the test targets (seeded generators).
+        .target(name: "OnSiteTesting"),
 
         // MARK: Client and relay
         .target(
@@ -87,9 +89,9 @@ let package = Package(
         ),
 
         // MARK: Tests
-        .testTarget(name: "OnSiteCoreTests", dependencies: ["OnSiteCore"]),
-        .testTarget(name: "OnSiteCryptoTests", dependencies: ["OnSiteCrypto"]),
-        .testTarget(name: "OnSiteSyncTests", dependencies: ["OnSiteSync", "OnSiteCore"]),
+        .testTarget(name: "OnSiteCoreTests", dependencies: ["OnSiteCore", "OnSiteTesting"]),
+        .testTarget(name: "OnSiteCryptoTests", dependencies: ["OnSiteCrypto", "OnSiteTesting"]),
+        .testTarget(name: "OnSiteSyncTests", dependencies: ["OnSiteSync", "OnSiteCore", "OnSiteTesting"]),
         .testTarget(name: "OnSiteClientTests", dependencies: ["OnSiteClient", "OnSiteSync", "OnSiteCore"]),
         .testTarget(
             name: "OnSiteRelayTests",
@@ -100,11 +102,11 @@ let package = Package(
         ),
         .testTarget(
             name: "SyncPropertyTests",
-            dependencies: ["OnSiteClient", "OnSiteRelay", "OnSiteSync", "OnSiteCore"]
+            dependencies: ["OnSiteClient", "OnSiteRelay", "OnSiteSync", "OnSiteCore", "OnSiteTesting"]
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["OnSiteClient", "OnSiteSync", "OnSiteCore", "onsite", "onsite-relay"]
+            dependencies: ["OnSiteClient", "OnSiteSync", "OnSiteCore", "OnSiteTesting", "onsite", "onsite-relay"]
         ),
     ]
 )

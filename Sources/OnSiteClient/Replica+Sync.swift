@@ -119,6 +119,10 @@ extension Replica {
                 try db.execute(sql: "DELETE FROM outbox WHERE operationId = ? AND acknowledgedVersion IS NOT NULL",
                                arguments: [entry.operation.id.uuidString])
             }
+            // Acknowledged steps the pull will never bring back (the report left this device's units with them).
+            let settled = try String.fetchAll(db, sql: "SELECT DISTINCT reportId FROM outbox WHERE acknowledgedVersion <= ?", arguments: [page.nextCursor])
+            try db.execute(sql: "DELETE FROM outbox WHERE acknowledgedVersion <= ?", arguments: [page.nextCursor])
+            stale.formUnion(settled)
             for reportId in stale { try rebuildState(of: reportId, db) }
             if let clock { try setSetting(.clock, clock, db) }
             try setSetting(.cursor, page.nextCursor, db)

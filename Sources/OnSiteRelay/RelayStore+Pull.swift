@@ -50,7 +50,12 @@ extension RelayStore {
         guard since > 0, actor.role != .admin else { return ([], []) }
         var snapshots: [ReportRecord] = []
         var evictions: [String] = []
-        let moved = try String.fetchAll(db, sql: "SELECT DISTINCT reportId FROM scopeLog WHERE version > ? ORDER BY reportId", arguments: [since])
+        // Only reports that existed at `since` and changed place after it; a creation is not a move.
+        let moved = try String.fetchAll(db, sql: """
+            SELECT DISTINCT moved.reportId FROM scopeLog AS moved
+            WHERE moved.version > ? AND EXISTS (SELECT 1 FROM scopeLog AS earlier WHERE earlier.reportId = moved.reportId AND earlier.version <= ?)
+            ORDER BY moved.reportId
+            """, arguments: [since, since])
         for reportId in moved {
             // Created after `since`: its whole history is in the log entries already.
             guard let before = try Self.scope(of: reportId, at: since, db: db), let record = try Self.record(reportId, db: db) else { continue }

@@ -59,7 +59,8 @@ extension RelayStore {
         }
         let outcome: ReportRecord.MergeOutcome = existing == nil ? .applied : record.apply(operation)
         let version = try batch.append(operation, deviceId: actor.deviceId, record: record, isNew: existing == nil)
-        if outcome == .applied, case .setField(let field, _) = operation.change {
+        // Every field whose held write changed now points at this version (set_field, steps, re-imports).
+        for field in ReportField.allCases where record.fieldStamps[field.rawValue] != existing?.fieldStamps[field.rawValue] {
             batch.fieldVersions[record.id, default: [:]][field.rawValue] = version
         }
         if let race, case .setField(let field, let value) = operation.change {
@@ -68,6 +69,10 @@ extension RelayStore {
                 id: UUID(), reportId: record.id, field: field,
                 kept: outcome == .applied ? incoming : race.held, lost: outcome == .applied ? race.held : incoming)
             try batch.appendRelayOperation(.recordConflict(conflict), to: &record)
+            if value == race.held.value {
+                // Both wrote the same value: kept on record, nothing for anyone to decide.
+                try batch.appendRelayOperation(.resolveConflict(id: conflict.id), to: &record)
+            }
         }
         batch.records[record.id] = record
         return OperationResult(operationId: operation.id, outcome: outcome == .applied ? .applied : .superseded, version: version)

@@ -75,6 +75,13 @@ public struct RelayStore: Sendable {
             }
             try db.create(index: "scopeLog_report", on: "scopeLog", columns: ["reportId", "version"])
             try db.create(index: "scopeLog_version", on: "scopeLog", columns: ["version"])
+            // Reports that exist already start their scope history where they stand.
+            for row in try Row.fetchAll(db, sql: "SELECT id, version, province, district, commune, assignedUnit FROM report") {
+                let area = Set([row["province"], row["district"], row["commune"]].compactMap { $0 as String? })
+                let scope = ReportScope(assignedUnit: row["assignedUnit"], area: area)
+                try db.execute(sql: "INSERT INTO scopeLog (version, reportId, units) VALUES (?, ?, ?)",
+                               arguments: [row["version"] as Int64, row["id"] as String, scope.encoded])
+            }
         }
         return migrator
     }

@@ -120,7 +120,7 @@ public struct ReportRecord: Codable, Sendable, Hashable, Identifiable {
             let before = report
             report = step.report
             // Fields a step sets (assignment, hiding) merge like any write to them: last writer wins by stamp.
-            for field in [ReportField.assignedUnit, .hiddenReason] where field.value(in: step.report) != field.value(in: before) {
+            for field in transition.action.kind.writtenFields {
                 if let held = fieldStamps[field.rawValue], held >= operation.stamp {
                     field.assign(field.value(in: before), to: &report)
                 } else {
@@ -145,5 +145,16 @@ public struct ReportRecord: Codable, Sendable, Hashable, Identifiable {
         fieldStamps[field.rawValue] = stamp
         field.assign(value, to: &report)
         return true
+    }
+}
+
+extension WorkflowAction.Kind {
+    /// The scalar fields a step writes besides the status; they merge by stamp like a `set_field`.
+    public var writtenFields: [ReportField] {
+        switch self {
+        case .forward, .returnToHub: [.assignedUnit]
+        case .hide, .unhide: [.hiddenReason]
+        default: []
+        }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import OnSiteCrypto
 import Testing
+import OnSiteTesting
 
 @Suite("SHA-256")
 struct SHA256Tests {
@@ -37,7 +38,7 @@ struct SHA256Tests {
 
     @Test func streamingAFileEqualsOneShot() throws {
         // Given a 1 MiB + 13 bytes file of pseudo-random content
-        var generator = SplitMix64(seed: 42)
+        var generator = SeededGenerator(seed: 42)
         let bytes = (0..<(1 << 20) + 13).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("sha-\(UUID()).bin").path
         try Data(bytes).write(to: URL(fileURLWithPath: path))
@@ -58,15 +59,3 @@ struct SHA256Tests {
     }
 }
 
-/// A small deterministic generator for test data.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

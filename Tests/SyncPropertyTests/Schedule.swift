@@ -2,6 +2,7 @@ import Foundation
 import OnSiteClient
 import OnSiteCore
 import OnSiteSync
+import OnSiteTesting
 
 /// One random schedule: devices of mixed roles edit the same and different reports offline, take workflow
 /// steps, the hub reassigns reports between wards, and everyone syncs in random orders with lost answers.

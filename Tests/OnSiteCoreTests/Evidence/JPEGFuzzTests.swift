@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import OnSiteTesting
 @testable import OnSiteCore
 
 /// Deterministic mutation fuzzing of the inspector over the sample photos and a synthetic file.
@@ -8,17 +9,6 @@ import Testing
 /// `Scripts/fuzz-jpeg/` explores further and is not run by CI.
 @Suite("JPEG fuzzing")
 struct JPEGFuzzTests {
-    /// SplitMix64: small, fast, and the same on every platform.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     static let seed: UInt64 = ProcessInfo.processInfo.environment["ONSITE_FUZZ_SEED"].flatMap { UInt64($0) }
         ?? 0x0D1E_4B1E_2024_0418
@@ -43,7 +33,7 @@ struct JPEGFuzzTests {
     }
 
     /// Mutates a copy of `input` once, in one of several ways biased towards the header and EXIF.
-    static func mutate(_ input: [UInt8], using random: inout SplitMix64) -> [UInt8] {
+    static func mutate(_ input: [UInt8], using random: inout SeededGenerator) -> [UInt8] {
         var bytes = input
         guard !bytes.isEmpty else { return [UInt8.random(in: 0...255, using: &random)] }
         // Half of the positions fall in the first 600 bytes, where the segments and the EXIF block are.
@@ -93,7 +83,7 @@ struct JPEGFuzzTests {
         // Given the samples and a printed seed
         print("JPEG fuzz seed: \(Self.seed) (replay with ONSITE_FUZZ_SEED=\(Self.seed))")
         let corpus = try Self.corpus()
-        var random = SplitMix64(state: Self.seed)
+        var random = SeededGenerator(seed: Self.seed)
         var outcomes: [String: Int] = [:]
         let start = ContinuousClock.now
         // When each case stacks one to three mutations on a corpus file
