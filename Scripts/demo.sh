@@ -56,7 +56,8 @@ show "$ONSITE" list --replica "$RUN/lan" --search "vo nguyen giap"
 show "$ONSITE" act --replica "$RUN/lan" DB-2024-00101 accept
 show "$ONSITE" act --replica "$RUN/lan" DB-2024-00101 begin_verification
 show "$ONSITE" verify --replica "$RUN/lan" DB-2024-00101 --finding confirmed --lat 21.3866 --lon 103.0171 \
-  --notes "Ổ gà sâu 20 cm, dài 1,5 m; đã đặt biển cảnh báo tạm thời."
+  --notes "Ổ gà sâu 20 cm, dài 1,5 m; đã đặt biển cảnh báo tạm thời." \
+  --photo Samples/photos/dbp-site-1.jpg --photo Samples/photos/far-hanoi.jpg
 show "$ONSITE" note --replica "$RUN/lan" DB-2024-00101 "Đề nghị Ban QLDA giao thông vá mặt đường trong tuần."
 show "$ONSITE" edit --replica "$RUN/lan" DB-2024-00102 --field address --value "Bãi đất trống sau chợ Mường Thanh, tổ 9"
 show "$ONSITE" status --replica "$RUN/lan"
@@ -77,7 +78,7 @@ show "$ONSITE" status --replica "$RUN/lan"
 step "7. The supervisor pulls the merged state of the province"
 "$ONSITE" init --replica "$RUN/supervisor" >/dev/null
 show "$ONSITE" enroll --replica "$RUN/supervisor" --relay "$URL" --token "$SUP" --ca-cert "$RUN/tls/ca.pem"
-show "$ONSITE" sync --replica "$RUN/supervisor"
+show "$ONSITE" sync --replica "$RUN/supervisor" --photos
 show "$ONSITE" list --replica "$RUN/supervisor"
 show "$ONSITE" show --replica "$RUN/supervisor" DB-2024-00101
 show "$ONSITE" show --replica "$RUN/supervisor" DB-2024-00103

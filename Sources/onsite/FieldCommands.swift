@@ -140,7 +140,7 @@ struct Sync: AsyncParsableCommand {
                   + "; received \(report.entriesPulled) change(s); now at version \(report.cursor).")
             let photos = report.photos
             if photos.completed + photos.failed.count + photos.deferred.count + photos.downloaded > 0 {
-                print("Photos: \(photos.completed) on the relay (\(photos.deduplicated) already there, no bytes sent), "
+                print("Photos: \(photos.completed) on the relay" + (photos.deduplicated > 0 ? " (\(photos.deduplicated) already there: not sent again)" : "") + ", "
                       + "\(photos.bytesSent) bytes sent in \(String(format: "%.1f", photos.seconds)) s"
                       + (photos.resumedFrom.isEmpty ? "" : ", resumed from the relay's offset")
                       + (photos.downloaded > 0 ? "; fetched \(photos.downloaded) (\(photos.downloadedBytes) bytes, hashes verified)" : "") + ".")
