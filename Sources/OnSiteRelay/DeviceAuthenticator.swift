@@ -18,7 +18,7 @@ struct DeviceAuthenticator: RouterMiddleware {
         }
         guard !device.isRevoked else { throw RelayError.revoked(device.name) }
         var context = context
-        context.actor = device.actor
+        context.device = device
         context.logger[metadataKey: "relay.device"] = .string(device.id)
         return try await next(request, context)
     }

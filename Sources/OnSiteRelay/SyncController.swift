@@ -16,11 +16,10 @@ struct SyncController: Sendable {
     }
 
     @Sendable func me(_ request: Request, context: RelayRequestContext) async throws -> Response {
-        let actor = try context.requireActor()
-        let device = try await store.devices().first { $0.id == actor.deviceId }
+        let device = try context.requireDevice()
         let profile = DeviceProfile(
-            deviceId: actor.deviceId, name: device?.name ?? actor.deviceId, role: actor.role,
-            units: actor.units.sorted(), serverVersion: try await store.serverVersion(),
+            deviceId: device.id, name: device.name, role: device.role,
+            units: device.units.sorted(), serverVersion: try await store.serverVersion(),
             serverTimeMillis: Int64((Date().timeIntervalSince1970 * 1000).rounded()))
         return try JSONResponse.make(profile)
     }

@@ -58,25 +58,16 @@ struct Import: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let store = try replica.open()
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw ClientError.invalidInput("Cannot read \(file).")
-            }
             let reports: [Report]
+            var changes: [(Change, String)]
             do {
-                reports = try WireCoding.decode([Report].self, from: data)
-            } catch {
-                throw ClientError.invalidInput("\(file) is not a list of reports: \(error)")
-            }
-            var changes = reports.map { (Change.createReport($0), $0.id) }
-            if let events {
-                guard let data = FileManager.default.contents(atPath: events) else { throw ClientError.invalidInput("Cannot read \(events).") }
-                let history: [Event]
-                do {
-                    history = try WireCoding.decode([Event].self, from: data)
-                } catch {
-                    throw ClientError.invalidInput("\(events) is not a list of events: \(error)")
+                reports = try SampleData.loadReports(from: URL(fileURLWithPath: file))
+                changes = reports.map { (Change.createReport($0), $0.id) }
+                if let events {
+                    changes += try SampleData.loadEvents(from: URL(fileURLWithPath: events)).map { (Change.addEvent($0), $0.reportId) }
                 }
-                changes += history.map { (Change.addEvent($0), $0.reportId) }
+            } catch {
+                throw ClientError.invalidInput("\(error) Nothing was imported.")
             }
             try await store.record(changes)
             print("Queued \(reports.count) report(s)\(events == nil ? "" : " and \(changes.count - reports.count) history event(s)") from \(file); `onsite sync` sends them to the relay.")

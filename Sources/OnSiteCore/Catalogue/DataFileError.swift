@@ -35,7 +35,7 @@ public struct DataFileError: Error, Equatable, Sendable, CustomStringConvertible
     public var description: String {
         switch code {
         case .unreadable(let file, let reason):
-            "Cannot read the data file \(file): \(reason). Check the path and the permissions."
+            "Cannot read the data file \(file): \(reason.hasSuffix(".") ? String(reason.dropLast()) : reason). Check the path and the permissions."
         case .invalid(let file, let keyPath, let problem):
             "Data file \(file)" + (keyPath.isEmpty ? "" : ", key \(keyPath)") + ": \(problem) "
                 + "Fix the file (see Samples/README.md) and load it again."

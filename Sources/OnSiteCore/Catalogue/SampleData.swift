@@ -7,10 +7,19 @@ import Foundation
 /// let categories = try SampleData.loadCategories(from: samples.appending(path: "categories.json"))
 /// ```
 public enum SampleData {
-    /// The decoder for every sample file: ISO 8601 dates.
+    /// The decoder for every sample file: ISO 8601 dates, with or without milliseconds or an offset,
+    /// as the wire reads them (``WireDate``).
     public static func makeDecoder() -> JSONDecoder {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let date = WireDate.parse(text) else {
+                throw DecodingError.dataCorruptedError(
+                    in: container, debugDescription: "expected an ISO 8601 date such as 2024-04-18T08:30:00Z, got \"\(text)\"")
+            }
+            return date
+        }
         return decoder
     }
 
