@@ -74,9 +74,16 @@ public struct RelayError: Error, HTTPResponseError, Sendable, CustomStringConver
 /// Builds JSON responses with the wire encoder.
 enum JSONResponse {
     static func make<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
-        let data = try WireCoding.encode(value)
+        make(encoded: try WireCoding.encode(value), status: status)
+    }
+
+    /// A response with JSON already encoded (gzip-compressed when `contentEncoding` says so).
+    static func make(encoded data: Data, status: HTTPResponse.Status = .ok, contentEncoding: String? = nil) -> Response {
         var headers = HTTPFields()
+        if let contentEncoding { headers[.contentEncoding] = contentEncoding }
         headers[.contentType] = "application/json; charset=utf-8"
+        // RFC 7694: the relay reads gzip request bodies; clients compress change sets once they see this.
+        headers[.acceptEncoding] = "gzip"
         if let name = HTTPField.Name(SyncProtocol.versionHeader) {
             headers[name] = String(SyncProtocol.version)
         }

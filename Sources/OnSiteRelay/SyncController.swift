@@ -27,18 +27,13 @@ struct SyncController: Sendable {
 
     @Sendable func push(_ request: Request, context: RelayRequestContext) async throws -> Response {
         let actor = try context.requireActor()
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: limits.maxChangeSetBytes)
-        } catch {
-            throw RelayError.tooLarge(limit: limits.maxChangeSetBytes)
-        }
-        let (valid, result) = try await store.accept(Data(buffer.readableBytesView), from: actor, limits: limits)
+        let body = try await ContentEncoding.body(of: request, limit: limits.maxChangeSetBytes)
+        let (valid, result) = try await store.accept(body, from: actor, limits: limits)
         context.logger.info("change set", metadata: [
             "sync.changeSet": .string(valid.id.uuidString), "sync.operations": .stringConvertible(valid.operations.count),
             "sync.replayed": .stringConvertible(result.replayed), "sync.version": .stringConvertible(result.serverVersion),
         ])
-        return try JSONResponse.make(result)
+        return try ContentEncoding.json(result, for: request)
     }
 
     @Sendable func pull(_ request: Request, context: RelayRequestContext) async throws -> Response {
@@ -55,6 +50,6 @@ struct SyncController: Sendable {
             limit = value
         }
         let page = try await store.pull(since: since, limit: limit, for: actor, maxPageBytes: limits.maxPageBytes)
-        return try JSONResponse.make(page)
+        return try ContentEncoding.json(page, for: request)
     }
 }

@@ -99,6 +99,7 @@ final class CurlTransfer {
         try set(CURLOPT_FOLLOWLOCATION, 0)
         try set(CURLOPT_TCP_KEEPALIVE, 1)
         try set(CURLOPT_USERAGENT, configuration.userAgent)
+        if configuration.acceptsGzip { try set(CURLOPT_ACCEPT_ENCODING, "gzip") }
         try set(CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeout.wholeMilliseconds)
         if let total = configuration.totalTimeout { try set(CURLOPT_TIMEOUT_MS, total.wholeMilliseconds) }
         try set(CURLOPT_LOW_SPEED_LIMIT, configuration.lowSpeedLimit)
