@@ -37,6 +37,15 @@ public enum OperationCheck {
     /// - Parameter wasInScope: the report was in the actor's scope at the change set's base version. Notes,
     ///   verifications and attachments made then are still delivered after the report left the scope.
     public static func refusal(of operation: SyncOperation, by actor: Actor, on record: ReportRecord?, wasInScope: Bool = false) -> ErrorDetail? {
+        // The relay's own kinds are refused whatever the report: the answer must not depend on its scope.
+        switch operation.change {
+        case .blobAvailable:
+            return ErrorDetail(code: "forbidden_operation", message: "Only the relay marks a blob available, when it holds the verified bytes.")
+        case .recordConflict:
+            return ErrorDetail(code: "forbidden_operation", message: "Only the relay records conflicts.")
+        default:
+            break
+        }
         if case .createReport(let report) = operation.change {
             guard actor.role == .hub || actor.role == .admin else {
                 return ErrorDetail(code: "forbidden_operation", message: "Only the hub may create reports; this device is a \(actor.role.rawValue).")
@@ -83,10 +92,8 @@ public enum OperationCheck {
             guard actor.role != .supervisor else {
                 return ErrorDetail(code: "forbidden_operation", message: "Supervisors read evidence; they do not attach it.")
             }
-        case .blobAvailable:
-            return ErrorDetail(code: "forbidden_operation", message: "Only the relay marks a blob available, when it holds the verified bytes.")
-        case .recordConflict:
-            return ErrorDetail(code: "forbidden_operation", message: "Only the relay records conflicts.")
+        case .blobAvailable, .recordConflict:
+            break  // refused above, before the report is looked at
         case .resolveConflict(let id):
             guard record.conflicts.contains(where: { $0.id == id }) else {
                 return ErrorDetail(code: "unknown_conflict", message: "Report \(record.report.code) has no conflict \(id); `onsite conflicts` lists the open ones.")

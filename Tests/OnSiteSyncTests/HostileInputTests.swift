@@ -211,3 +211,25 @@ struct HostileClockTests {
         #expect(clock.tick(wallMillis: now) == HybridTimestamp(wallMillis: now + 1, counter: 0, device: "dev-b"))
     }
 }
+
+@Suite("Hostile input: the relay's own operations sent by a device")
+struct HostileRelayOperationTests {
+    @Test("a device-sent record_conflict or blob_available is checked like any operation, and refused whatever the report")
+    func relayKinds() throws {
+        var conflict = Fixture.conflict
+        conflict.lost.stamp.device = "o*\u{0F}\u{A9}h"
+        let changeSet = ChangeSet(deviceId: "dev-a", sequence: 1, baseVersion: 0, operations: [
+            SyncOperation(reportId: "rpt-1", stamp: Fixture.stamp(0, 0, "dev-a"), change: .recordConflict(conflict)),
+        ])
+        #expect(throws: ChangeSetValidationError.self) { try ChangeSetValidator().validated(changeSet) }
+        let blob = ChangeSet(deviceId: "dev-a", sequence: 1, baseVersion: 0, operations: [
+            SyncOperation(reportId: "rpt-1", stamp: Fixture.stamp(0, 0, "dev-a"), change: .blobAvailable(sha256: "ABC")),
+        ])
+        #expect(throws: ChangeSetValidationError.self) { try ChangeSetValidator().validated(blob) }
+        // Well formed, they are refused as the relay's, on a report the device cannot see or that does not exist
+        let outsider = Actor(deviceId: "dev-a", role: .officer, units: ["U-OTHER"])
+        let record = SyncOperation(reportId: "rpt-1", stamp: Fixture.stamp(0, 0, "dev-a"), change: .recordConflict(Fixture.conflict))
+        #expect(OperationCheck.refusal(of: record, by: outsider, on: nil)?.code == "forbidden_operation")
+        #expect(OperationCheck.refusal(of: record, by: outsider, on: Fixture.record())?.code == "forbidden_operation")
+    }
+}

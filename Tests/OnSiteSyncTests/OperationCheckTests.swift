@@ -72,6 +72,7 @@ struct OperationCheckTests {
         switch (role, op) {
         case (.admin, _): #expect(code == Self.inScope[.admin]?[op] ?? nil)
         case (_, .create) where role != .hub: #expect(code == "forbidden_operation")   // the role is checked before the scope
+        case (_, .blobAvailable), (_, .recordConflict): #expect(code == "forbidden_operation")   // the relay's own, whatever the scope
         default: #expect(code == "out_of_scope")
         }
     }
@@ -130,16 +131,17 @@ struct OperationCheckTests {
         let delivered: Set<Op> = [.addNote, .addVerification, .addAttachment]
         for role in [Role.officer, .leader] {
             let then = check(role, op, units: ["U-HIMLAM"], record: Self.reassigned, wasInScope: true)
-            if op == .create {
+            let refusedBeforeScope: Set<Op> = [.create, .blobAvailable, .recordConflict]
+            if refusedBeforeScope.contains(op) {
                 #expect(then == "forbidden_operation")
             } else if delivered.contains(op) {
                 #expect(then == nil, "\(role) \(op)")
             } else {
                 #expect(then == "out_of_scope", "\(role) \(op)")
             }
-            // Without the base-version scope, everything but create (role first) is out of scope
+            // Without the base-version scope, everything but create and the relay's kinds (role first) is out of scope
             let never = check(role, op, units: ["U-HIMLAM"], record: Self.reassigned, wasInScope: false)
-            #expect(never == (op == .create ? "forbidden_operation" : "out_of_scope"))
+            #expect(never == (refusedBeforeScope.contains(op) ? "forbidden_operation" : "out_of_scope"))
         }
     }
 
