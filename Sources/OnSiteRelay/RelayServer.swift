@@ -26,6 +26,7 @@ public struct RelayServer: Sendable {
     public func makeRouter() -> Router<RelayRequestContext> {
         let router = Router(context: RelayRequestContext.self)
         router.add(middleware: ErrorBodyMiddleware())
+        router.add(middleware: MethodNotAllowedMiddleware(routes: RouteTable.relay))
         router.get("healthz") { _, _ in
             try JSONResponse.make(Health(status: "ok", serverVersion: try await store.serverVersion(), protocolVersion: SyncProtocol.version))
         }
