@@ -70,6 +70,10 @@ public struct RelayError: Error, HTTPResponseError, Sendable, CustomStringConver
                           message: "This path does not answer \(method.rawValue); it answers \(names). See Protocol/openapi.yaml.",
                           headers: headers)
     }
+    static func unsupportedProtocol(_ sent: String) -> RelayError {
+        RelayError(.badRequest, code: "unsupported_protocol",
+                   message: "The request says protocol `\(sent.prefix(40))` in \(SyncProtocol.versionHeader); this relay speaks protocol \(SyncProtocol.version). Update the app, or send \(SyncProtocol.versionHeader): \(SyncProtocol.version).")
+    }
     static func badQuery(_ name: String, _ expectation: String) -> RelayError {
         RelayError(.badRequest, code: "invalid_query", message: "Query parameter `\(name)` \(expectation).")
     }

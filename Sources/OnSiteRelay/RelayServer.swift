@@ -31,6 +31,7 @@ public struct RelayServer: Sendable {
             try JSONResponse.make(Health(status: "ok", serverVersion: try await store.serverVersion(), protocolVersion: SyncProtocol.version))
         }
         let v1 = router.group("v1").add(middleware: DeviceAuthenticator(store: store))
+        v1.add(middleware: ProtocolVersionMiddleware())
         SyncController(store: store, limits: configuration.limits, pageSize: configuration.pageSize).addRoutes(to: v1)
         UploadController(store: store, limits: configuration.limits, maxChunkBytes: configuration.maxUploadChunkBytes).addRoutes(to: v1)
         return router
