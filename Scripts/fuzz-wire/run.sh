@@ -42,7 +42,8 @@ python3 "$HERE/seed-corpus.py" "$ROOT/Protocol/vectors" "$WORK/corpus"
 
 # -timeout=2: an input that takes 2 s (quadratic work on a 64 KiB body) is a finding like a crash.
 # Swift's runtime keeps metadata caches for the process's life; LeakSanitizer would call them leaks.
-options=(-timeout=2 -rss_limit_mb=2048 -max_len=65536 -detect_leaks=0 -dict="$HERE/wire.dict")
+# -max_len only when fuzzing: on a replay it would cut a longer regression input short.
+options=(-timeout=2 -rss_limit_mb=2048 -detect_leaks=0 -dict="$HERE/wire.dict")
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
 # Swift's own crash handler reads the dying process's memory, which AddressSanitizer reports as a second crash
 # that hides the first; without it libFuzzer prints the trap's stack.
@@ -72,7 +73,7 @@ echo "fuzz-wire: $replayed regression inputs replayed"
 echo "fuzz-wire: fuzzing for $SECONDS_TO_RUN s; findings go to $WORK/findings/"
 before=$(ls "$WORK/findings" | wc -l)
 if ! "$WORK/fuzz-wire" "$WORK/corpus" "${options[@]}" -artifact_prefix="$WORK/findings/" \
-        -max_total_time="$SECONDS_TO_RUN" -print_final_stats=1 "$@" >"$WORK/fuzz.log" 2>&1; then
+        -max_len=65536 -max_total_time="$SECONDS_TO_RUN" -print_final_stats=1 "$@" >"$WORK/fuzz.log" 2>&1; then
     status=1
 fi
 grep -E "^#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss_mb" "$WORK/fuzz.log" | sed 's/^/    /' || true
