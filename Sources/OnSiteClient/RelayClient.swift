@@ -4,6 +4,8 @@ import OnSiteSync
 /// Bytes that crossed the wire in one phase of a sync, headers included.
 public struct WireCounters: Sendable, Hashable {
     public var requests = 0
+    /// TCP and TLS connections opened (1 for a whole sync when the relay keeps the connection alive).
+    public var connections = 0
     public var bytesSent = 0
     public var bytesReceived = 0
 
@@ -11,6 +13,7 @@ public struct WireCounters: Sendable, Hashable {
 
     mutating func add(_ metrics: TransferMetrics) {
         requests += 1
+        connections += metrics.newConnections
         bytesSent += Int(metrics.bytesSent)
         bytesReceived += Int(metrics.bytesReceived)
     }

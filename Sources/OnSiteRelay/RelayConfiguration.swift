@@ -94,6 +94,7 @@ public struct RelayConfiguration: Codable, Sendable, Hashable {
     public func validate() throws(RelayConfigurationError) {
         guard (0...65_535).contains(port) else { throw RelayConfigurationError("`port` must be 0 to 65535, not \(port).") }
         guard (1...5_000).contains(pageSize) else { throw RelayConfigurationError("`pageSize` must be 1 to 5000, not \(pageSize).") }
+        if let problem = limits.problem { throw RelayConfigurationError(problem + ".") }
         if tls == nil {
             guard allowPlainHTTP else {
                 throw RelayConfigurationError("No TLS certificate is configured. Set `tls` (make a pilot pair with `onsite-relay cert --self-signed --host NAME --out DIR`), or set `allowPlainHTTP` on a loopback host behind a TLS proxy.")

@@ -56,8 +56,13 @@ public struct RelayError: Error, HTTPResponseError, Sendable, CustomStringConver
                    message: "The change set says it comes from device \(claimed), but the token belongs to device \(actual).")
     }
     static func sequenceReused(_ sequence: Int64, last: Int64) -> RelayError {
-        RelayError(.conflict, code: "sequence_reused",
-                   message: "Sequence \(sequence) is not after this device's last accepted change set (\(last)) and the change set id is new. Resend the original change set, or use sequence \(last + 1).")
+        // `last` comes from the store: computed with overflow reported, never trapped on.
+        let (next, overflow) = last.addingReportingOverflow(1)
+        let advice = overflow || next > SyncLimits.maxSequence
+            ? "This device has used every sequence number; enrol it again."
+            : "Resend the original change set, or use sequence \(next)."
+        return RelayError(.conflict, code: "sequence_reused",
+                          message: "Sequence \(sequence) is not after this device's last accepted change set (\(last)) and the change set id is new. \(advice)")
     }
     static func changeSetOwnedByAnother(_ id: UUID) -> RelayError {
         RelayError(.conflict, code: "change_set_conflict", message: "Change set \(id) was pushed by another device.")

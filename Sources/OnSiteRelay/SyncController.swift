@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import OnSiteCore
 import OnSiteSync
 
 /// `/v1/me`, `/v1/changesets` and `/v1/changes`: enrolment check, push and pull.
@@ -20,7 +21,7 @@ struct SyncController: Sendable {
         let profile = DeviceProfile(
             deviceId: device.id, name: device.name, role: device.role,
             units: device.units.sorted(), serverVersion: try await store.serverVersion(),
-            serverTimeMillis: Int64((Date().timeIntervalSince1970 * 1000).rounded()))
+            serverTimeMillis: WireDate.millis(Date()))
         return try JSONResponse.make(profile)
     }
 
@@ -53,7 +54,7 @@ struct SyncController: Sendable {
             guard let value = Int(text), (1...5_000).contains(value) else { throw RelayError.badQuery("limit", "must be between 1 and 5000") }
             limit = value
         }
-        let page = try await store.pull(since: since, limit: limit, for: actor)
+        let page = try await store.pull(since: since, limit: limit, for: actor, maxPageBytes: limits.maxPageBytes)
         return try JSONResponse.make(page)
     }
 }

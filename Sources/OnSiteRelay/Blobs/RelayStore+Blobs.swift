@@ -59,8 +59,8 @@ extension RelayStore {
             var versions: [Int64] = []
             for (index, found) in records.enumerated() {
                 var record = found
-                let stamp = HybridTimestamp(wallMillis: Int64((date.timeIntervalSince1970 * 1000).rounded()),
-                                            counter: UInt32(index), device: Self.relayDeviceId)
+                let stamp = HybridTimestamp(wallMillis: WireDate.millis(date),
+                                            counter: UInt32(truncatingIfNeeded: index), device: Self.relayDeviceId)
                 let operation = SyncOperation(reportId: record.id, stamp: stamp, change: .blobAvailable(sha256: sha256))
                 record.apply(operation)
                 try db.execute(
