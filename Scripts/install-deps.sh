@@ -6,8 +6,9 @@
 #   openssl               the CLI, used by tests to check generated certificates
 #   zlib1g-dev            gzip on the wire (CZlib: Content-Encoding of change sets and pull pages)
 #   pkg-config            finds libcrypto for the CCrypto module
+#   python3-venv          the venv that Scripts/schemathesis/run.sh installs schemathesis into (from PyPI)
 set -euo pipefail
-packages=(libsqlite3-dev libcurl4-openssl-dev libssl-dev zlib1g-dev openssl pkg-config)
+packages=(libsqlite3-dev libcurl4-openssl-dev libssl-dev zlib1g-dev openssl pkg-config python3-venv)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

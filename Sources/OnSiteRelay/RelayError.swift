@@ -10,10 +10,13 @@ import OnSiteSync
 public struct RelayError: Error, HTTPResponseError, Sendable, CustomStringConvertible {
     public let status: HTTPResponse.Status
     public let detail: ErrorDetail
+    /// Headers the answer carries besides the body's (`Allow` on a 405).
+    public let headers: HTTPFields
 
-    public init(_ status: HTTPResponse.Status, code: String, message: String) {
+    public init(_ status: HTTPResponse.Status, code: String, message: String, headers: HTTPFields = HTTPFields()) {
         self.status = status
         self.detail = ErrorDetail(code: code, message: message)
+        self.headers = headers
     }
 
     public var description: String { detail.description }
@@ -23,6 +26,7 @@ public struct RelayError: Error, HTTPResponseError, Sendable, CustomStringConver
         if status == .unauthorized {
             response.headers[.wwwAuthenticate] = "Bearer"
         }
+        response.headers.append(contentsOf: headers)
         return response
     }
 
@@ -62,6 +66,18 @@ public struct RelayError: Error, HTTPResponseError, Sendable, CustomStringConver
     }
     static func changeSetOwnedByAnother(_ id: UUID) -> RelayError {
         RelayError(.conflict, code: "change_set_conflict", message: "Change set \(id) was pushed by another device.")
+    }
+    static func methodNotAllowed(_ method: HTTPRequest.Method, allowed: [HTTPRequest.Method]) -> RelayError {
+        let names = allowed.map(\.rawValue).joined(separator: ", ")
+        var headers = HTTPFields()
+        headers[.allow] = names
+        return RelayError(.methodNotAllowed, code: "method_not_allowed",
+                          message: "This path does not answer \(method.rawValue); it answers \(names). See Protocol/openapi.yaml.",
+                          headers: headers)
+    }
+    static func unsupportedProtocol(_ sent: String) -> RelayError {
+        RelayError(.badRequest, code: "unsupported_protocol",
+                   message: "The request says protocol `\(sent.prefix(40))` in \(SyncProtocol.versionHeader); this relay speaks protocol \(SyncProtocol.version). Update the app, or send \(SyncProtocol.versionHeader): \(SyncProtocol.version).")
     }
     static func badQuery(_ name: String, _ expectation: String) -> RelayError {
         RelayError(.badRequest, code: "invalid_query", message: "Query parameter `\(name)` \(expectation).")

@@ -26,10 +26,12 @@ public struct RelayServer: Sendable {
     public func makeRouter() -> Router<RelayRequestContext> {
         let router = Router(context: RelayRequestContext.self)
         router.add(middleware: ErrorBodyMiddleware())
+        router.add(middleware: MethodNotAllowedMiddleware(routes: RouteTable.relay))
         router.get("healthz") { _, _ in
             try JSONResponse.make(Health(status: "ok", serverVersion: try await store.serverVersion(), protocolVersion: SyncProtocol.version))
         }
         let v1 = router.group("v1").add(middleware: DeviceAuthenticator(store: store))
+        v1.add(middleware: ProtocolVersionMiddleware())
         SyncController(store: store, limits: configuration.limits, pageSize: configuration.pageSize).addRoutes(to: v1)
         UploadController(store: store, limits: configuration.limits, maxChunkBytes: configuration.maxUploadChunkBytes).addRoutes(to: v1)
         return router

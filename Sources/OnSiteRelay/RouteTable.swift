@@ -1,0 +1,68 @@
+import HTTPTypes
+
+/// The relay's HTTP surface: each path it serves and the methods it answers there, as `Protocol/openapi.yaml`
+/// declares them.
+///
+/// Hummingbird's router answers 404 for a known path asked with a method it has no handler for;
+/// ``MethodNotAllowedMiddleware`` reads this table to answer 405 with `Allow` instead. The route tests check
+/// that every entry reaches a handler and that openapi.yaml declares the same paths and methods, so the table
+/// cannot drift from the routes or the spec.
+///
+/// ```swift
+/// RouteTable.relay.allowedMethods(forPath: "/v1/uploads/9f86…")  // [.head, .get, .patch]
+/// RouteTable.relay.allowedMethods(forPath: "/v1/nothing")       // nil: not a path of the relay
+/// ```
+public struct RouteTable: Sendable {
+    /// One path pattern (`/v1/uploads/{sha256}`: a `{name}` segment matches any one segment) and its methods.
+    public struct Route: Sendable {
+        public let pattern: String
+        public let methods: [HTTPRequest.Method]
+        let segments: [Segment]
+
+        public init(_ pattern: String, _ methods: [HTTPRequest.Method]) {
+            self.pattern = pattern
+            self.methods = methods
+            self.segments = pattern.split(separator: "/").map { part in
+                part.hasPrefix("{") && part.hasSuffix("}") ? .parameter : .literal(String(part))
+            }
+        }
+
+        func matches(_ path: [Substring]) -> Bool {
+            guard path.count == segments.count else { return false }
+            return zip(segments, path).allSatisfy { segment, part in
+                switch segment {
+                case .parameter: true
+                case .literal(let text): text == part
+                }
+            }
+        }
+    }
+
+    enum Segment: Sendable, Equatable {
+        case literal(String)
+        case parameter
+    }
+
+    public let routes: [Route]
+
+    public init(_ routes: [Route]) {
+        self.routes = routes
+    }
+
+    /// The methods the relay answers on `path` (a request path without its query), or nil when no route has it.
+    public func allowedMethods(forPath path: String) -> [HTTPRequest.Method]? {
+        let parts = path.split(separator: "/")
+        return routes.first { $0.matches(parts) }?.methods
+    }
+
+    /// Every route of the relay, in the order of `Protocol/openapi.yaml`.
+    public static let relay = RouteTable([
+        Route("/healthz", [.get]),
+        Route("/v1/me", [.get]),
+        Route("/v1/changesets", [.post]),
+        Route("/v1/changes", [.get]),
+        Route("/v1/uploads", [.post]),
+        Route("/v1/uploads/{sha256}", [.head, .get, .patch]),
+        Route("/v1/blobs/{sha256}", [.get]),
+    ])
+}

@@ -1,0 +1,50 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import HTTPTypes
+import OnSiteRelay
+import OnSiteSync
+import Testing
+
+/// `OnSite-Protocol` on a `/v1/` route: absent or 1 is served, anything else is 400 `unsupported_protocol`.
+@Suite("Protocol header")
+struct ProtocolHeaderTests {
+    static func headers(_ token: String, protocol value: String?) -> HTTPFields {
+        var fields = RelayRouteTests.headers(token)
+        if let value, let name = HTTPField.Name(SyncProtocol.versionHeader) { fields[name] = value }
+        return fields
+    }
+
+    @Test("Absent or 1 is served", arguments: [nil, "1"] as [String?])
+    func served(value: String?) async throws {
+        let fixture = try await RelayRouteTests.Fixture()
+        try await fixture.server.makeApplication().test(.router) { client in
+            try await client.execute(uri: "/v1/me", method: .get, headers: Self.headers(fixture.officer.token, protocol: value)) { response in
+                #expect(response.status == .ok)
+            }
+        }
+    }
+
+    @Test("Another version, an empty value or text is 400 unsupported_protocol, naming what was sent",
+          arguments: ["2", "0", "", "-58800", "v1"])
+    func refused(value: String) async throws {
+        // Given an enrolled officer
+        let fixture = try await RelayRouteTests.Fixture()
+        try await fixture.server.makeApplication().test(.router) { client in
+            for (uri, method) in [("/v1/me", HTTPRequest.Method.get), ("/v1/changes", .get), ("/v1/changesets", .post)] {
+                // When the header names something other than 1
+                try await client.execute(uri: uri, method: method, headers: Self.headers(fixture.officer.token, protocol: value)) { response in
+                    // Then nothing is read and the answer says what to do
+                    #expect(response.status == .badRequest, "\(method) \(uri)")
+                    let body = try RelayRouteTests.decode(ErrorBody.self, response.body)
+                    #expect(body.error.code == "unsupported_protocol")
+                    #expect(body.error.message.contains("protocol `\(value)`"))
+                }
+            }
+            // Health has no protocol of its own: it stays open to probes.
+            try await client.execute(uri: "/healthz", method: .get, headers: Self.headers(fixture.officer.token, protocol: value)) { response in
+                #expect(response.status == .ok)
+            }
+        }
+    }
+}
