@@ -83,6 +83,16 @@ public struct RelayStore: Sendable {
                                arguments: [row["version"] as Int64, row["id"] as String, scope.encoded])
             }
         }
+        migrator.registerMigration("v3: blob uploaders") { db in
+            // Who proved possession of a blob's bytes by uploading them whole (see Protocol/uploads.md, "Access").
+            try db.create(table: "blobUploader") { t in
+                t.column("sha256", .text).notNull()
+                t.column("deviceId", .text).notNull().references("device")
+                t.column("byteCount", .integer).notNull().check { $0 > 0 }
+                t.column("uploadedAt", .datetime).notNull()
+                t.primaryKey(["sha256", "deviceId"])
+            }
+        }
         return migrator
     }
 
