@@ -16,7 +16,7 @@ extension RelayBlobStore {
             let path = uploadsDirectory.appendingPathComponent(name).path
             let data = FileManager.default.contents(atPath: path)
             if let data, let upload = try? JSONDecoder().decode(PartialUpload.self, from: data) {
-                guard upload.updatedAt < cutoff else { continue }
+                guard upload.updatedAt < cutoff, !isLeased(upload.key) else { continue }
                 discardUpload(upload.key)
             } else {
                 unlink(path)

@@ -89,11 +89,14 @@ public final class RelayBlobStore: Sendable {
     /// sends one chunk at a time, so a newer request means the older one's link is gone.
     func lease(_ key: UploadKey) -> UploadLease { leases.take(key) }
     func release(_ lease: UploadLease) { leases.release(lease) }
+    /// Whether a request is writing the upload right now (the sweep leaves it alone).
+    func isLeased(_ key: UploadKey) -> Bool { leases.isHeld(key) }
 
     /// Opens the upload's bytes for writing a chunk.
     func openForChunk(_ key: UploadKey) throws -> ChunkWriter {
         let path = uploadDataPath(key)
-        let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+        // O_CREAT: bytes lost under a record (a crash, a sweep) come back as a hole the final hash refuses.
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw BlobFileError("open", path) }
         return ChunkWriter(descriptor: descriptor, path: path)
     }

@@ -103,7 +103,8 @@ extension RelayStore {
         while progress {
             progress = false
             let waiting = try records(referencing: sha256, db: db).filter { !$0.availableBlobs.contains(sha256) }
-            for found in waiting where try grants(sha256, size: size, record: found, db: db) {
+            for found in waiting {
+                guard try grants(sha256, size: size, record: found, db: db) else { continue }
                 var record = found
                 let stamp = HybridTimestamp(wallMillis: Int64((date.timeIntervalSince1970 * 1000).rounded()),
                                             counter: UInt32(clamping: versions.count), device: relayDeviceId)

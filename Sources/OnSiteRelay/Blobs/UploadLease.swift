@@ -60,6 +60,9 @@ final class UploadLeases: @unchecked Sendable {
         return lease
     }
 
+    /// Whether some request holds a lease on `key`.
+    func isHeld(_ key: UploadKey) -> Bool { lock.withLock { current[key] != nil } }
+
     /// Ends `lease` unless a newer one replaced it.
     func release(_ lease: UploadLease) {
         lock.withLock {

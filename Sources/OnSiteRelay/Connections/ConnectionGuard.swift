@@ -72,7 +72,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     static func enableKeepAlive(_ channel: any Channel, idleSeconds: Int) {
         let tcp = NIOBSDSocket.OptionLevel.tcp
         _ = channel.setOption(ChannelOptions.socketOption(.so_keepalive), value: 1)
-        _ = channel.setOption(ChannelOptions.Types.SocketOption(level: tcp, name: .init(rawValue: TCP_KEEPIDLE)), value: CInt(idleSeconds))
+        _ = channel.setOption(ChannelOptions.Types.SocketOption(level: tcp, name: .init(rawValue: TCP_KEEPIDLE)), value: idleSeconds)
         _ = channel.setOption(ChannelOptions.Types.SocketOption(level: tcp, name: .init(rawValue: TCP_KEEPINTVL)), value: 10)
         _ = channel.setOption(ChannelOptions.Types.SocketOption(level: tcp, name: .init(rawValue: TCP_KEEPCNT)), value: 3)
     }
