@@ -58,6 +58,9 @@ struct RawRelayClient {
         for _ in 0..<count {
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             guard fd >= 0 else { throw E2EError("socket failed after \(sockets.count) connections") }
+            // A relay that stopped accepting fills its backlog; connect then waits for minutes. 2 s is plenty here.
+            var timeout = timeval(tv_sec: 2, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
             address.sin_port = UInt16(relay.port).bigEndian
@@ -66,6 +69,7 @@ struct RawRelayClient {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
             }
             guard connected == 0 else {
+                sockets.forEach { close($0) }
                 close(fd)
                 throw E2EError("connect failed after \(sockets.count) connections: errno \(errno)")
             }
@@ -89,9 +93,12 @@ final class StalledConnection: @unchecked Sendable {
     /// Whether the relay still has the connection open (`s_client` exits when the relay closes it).
     var isOpen: Bool { process.isRunning }
 
+    /// Kills `s_client` (SIGKILL) and waits up to 5 s for it to go.
     func close() {
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        try? input.fileHandleForWriting.close()
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
     }
 
     deinit { close() }
