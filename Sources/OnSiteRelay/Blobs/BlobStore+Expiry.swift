@@ -24,11 +24,12 @@ extension RelayBlobStore {
             }
             removed += 1
         }
-        // Bytes without a record (a crash between the two files, the old format) and temporary files.
+        // Bytes without a record (a crash between the two files, the old format) and temporary files, once old.
         for name in names where !records.contains(name) && !records.contains(name + ".json") {
             let path = uploadsDirectory.appendingPathComponent(name).path
             var info = stat()
-            guard stat(path, &info) == 0, Date(timeIntervalSince1970: TimeInterval(info.st_mtim.tv_sec)) < cutoff || name.hasSuffix(".tmp") else { continue }
+            // Only old ones: a young `.tmp` may be a record being written durably right now.
+            guard stat(path, &info) == 0, Date(timeIntervalSince1970: TimeInterval(info.st_mtim.tv_sec)) < cutoff else { continue }
             unlink(path)
         }
         return removed
