@@ -101,6 +101,8 @@ let package = Package(
             dependencies: [
                 "OnSiteRelay", "OnSiteSync", "OnSiteCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ]
         ),
         .testTarget(
