@@ -30,6 +30,11 @@ let package = Package(
             linkerSettings: [.linkedLibrary("curl")]
         ),
         .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .systemLibrary(
             name: "CCrypto",
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
@@ -39,6 +44,8 @@ let package = Package(
         .target(name: "OnSiteCore"),
         .target(name: "OnSiteSync", dependencies: ["OnSiteCore"]),
         .target(name: "OnSiteCrypto", dependencies: ["CCrypto"]),
+        // gzip for the wire (HTTP Content-Encoding), with bounded inflation against decompression bombs.
+        .target(name: "OnSiteCompression", dependencies: ["CZlib"]),
         // Fixtures shared by the test targets (seeded generators).
         .target(name: "OnSiteTesting"),
 
@@ -46,7 +53,7 @@ let package = Package(
         .target(
             name: "OnSiteClient",
             dependencies: [
-                "OnSiteCore", "OnSiteSync", "OnSiteCrypto", "CCurl",
+                "OnSiteCore", "OnSiteSync", "OnSiteCrypto", "OnSiteCompression", "CCurl",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -54,7 +61,7 @@ let package = Package(
         .target(
             name: "OnSiteRelay",
             dependencies: [
-                "OnSiteCore", "OnSiteSync", "OnSiteCrypto",
+                "OnSiteCore", "OnSiteSync", "OnSiteCrypto", "OnSiteCompression",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -99,7 +106,7 @@ let package = Package(
         .testTarget(
             name: "OnSiteRelayTests",
             dependencies: [
-                "OnSiteRelay", "OnSiteSync", "OnSiteCore",
+                "OnSiteRelay", "OnSiteSync", "OnSiteCore", "OnSiteCompression",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),

@@ -3,10 +3,27 @@
 # supervisor enrolled, one officer working offline then syncing, the supervisor pulling the merged state.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+echo "== OnSite demo: checking the Debian packages it needs (libsqlite3, libcurl, libssl)"
 Scripts/install-deps.sh
-swift build --product onsite-relay >/dev/null
-swift build --product onsite >/dev/null
+if [ ! -x "$(swift build --show-bin-path)/onsite-relay" ]; then
+  echo "== Building onsite-relay and onsite (debug). A first build fetches and compiles Hummingbird, SwiftNIO,"
+  echo "   BoringSSL and GRDB: 6 to 18 minutes on 2 cores; later runs take seconds. Progress:"
+else
+  echo "== Building onsite-relay and onsite (debug; only what changed)"
+fi
+# One line per hundred compiled files, so a long first build is visibly moving; errors are shown whole.
+build() {
+  local log; log=$(mktemp)
+  if ! swift build --product "$1" 2>&1 | tee "$log" | awk '/^Fetching / { print "   " $0 } /^\[[0-9]+\/[0-9]+\]/ { split($1, n, /[\[\/\]]/); if (n[2] - last >= 100 || n[2] == n[3]) { printf "   %s: %s of %s build steps\n", product, n[2], n[3]; last = n[2] } }' product="$1"; then
+    cat "$log"; rm -f "$log"; return 1
+  fi
+  grep -q "error:" "$log" && { cat "$log"; rm -f "$log"; return 1; }
+  rm -f "$log"
+}
+build onsite-relay
+build onsite
 BIN=$(swift build --show-bin-path)
+echo "== Built: $BIN/onsite-relay and $BIN/onsite"
 RELAY="$BIN/onsite-relay"; ONSITE="$BIN/onsite"
 RUN=demo-run
 rm -rf "$RUN"; mkdir -p "$RUN"

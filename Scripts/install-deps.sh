@@ -4,9 +4,10 @@
 #   libcurl4-openssl-dev  the client's HTTPS transport
 #   libssl-dev            libcrypto: SHA-256, tokens, pilot certificates
 #   openssl               the CLI, used by tests to check generated certificates
+#   zlib1g-dev            gzip on the wire (CZlib: Content-Encoding of change sets and pull pages)
 #   pkg-config            finds libcrypto for the CCrypto module
 set -euo pipefail
-packages=(libsqlite3-dev libcurl4-openssl-dev libssl-dev openssl pkg-config)
+packages=(libsqlite3-dev libcurl4-openssl-dev libssl-dev zlib1g-dev openssl pkg-config)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,9 +1,13 @@
 import Foundation
+import OnSiteCompression
 import OnSiteSync
+import Synchronization
 
 /// Bytes that crossed the wire in one phase of a sync, headers included.
 public struct WireCounters: Sendable, Hashable {
     public var requests = 0
+    /// TCP and TLS connections opened (1 for a whole sync when the relay keeps the connection alive).
+    public var connections = 0
     public var bytesSent = 0
     public var bytesReceived = 0
 
@@ -11,6 +15,7 @@ public struct WireCounters: Sendable, Hashable {
 
     mutating func add(_ metrics: TransferMetrics) {
         requests += 1
+        connections += metrics.newConnections
         bytesSent += Int(metrics.bytesSent)
         bytesReceived += Int(metrics.bytesReceived)
     }
@@ -21,6 +26,8 @@ public struct RelayClient: Sendable {
     public let baseURL: String
     let token: String
     let transport: HTTPTransport
+    /// What this client learnt of the relay's encodings (shared by copies of the client).
+    let relayEncoding = RelayEncoding()
 
     public init(baseURL: String, token: String, caCertificatePath: String?, transport: TransportConfiguration? = nil) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
@@ -61,7 +68,15 @@ public struct RelayClient: Sendable {
             ("Accept", "application/json"),
             (SyncProtocol.versionHeader, String(SyncProtocol.version)),
         ]
-        if body != nil { headers.append(("Content-Type", "application/json")) }
+        var body = body
+        if let plain = body {
+            headers.append(("Content-Type", "application/json"))
+            // Compressed once the relay said it reads gzip (RFC 7694 `Accept-Encoding` on its answers).
+            if plain.count >= 1024, relayEncoding.readsGzip, let compressed = try? Gzip.compress(plain) {
+                headers.append(("Content-Encoding", "gzip"))
+                body = compressed
+            }
+        }
         let request = HTTPRequest(method: method, url: baseURL + path, headers: headers, body: body.map { .data($0) } ?? .none)
         let response: HTTPResponse
         switch await Self.perform(request, on: transport) {
@@ -69,6 +84,7 @@ public struct RelayClient: Sendable {
         case .failure(let error): throw ClientError.unreachable(error.description, pending: pending)
         }
         counters.add(response.metrics)
+        if response.headers["accept-encoding"]?.lowercased().contains("gzip") == true { relayEncoding.noteReadsGzip() }
         guard (200..<300).contains(response.status) else {
             if let error = try? WireCoding.decode(ErrorBody.self, from: response.body) {
                 throw ClientError.relayRefused(status: response.status, code: error.error.code, message: error.error.message)
@@ -82,4 +98,12 @@ public struct RelayClient: Sendable {
             throw ClientError.badResponse(error.description)
         }
     }
+}
+
+/// Whether the relay said it reads gzip request bodies.
+final class RelayEncoding: Sendable {
+    private let gzip = Atomic<Bool>(false)
+
+    var readsGzip: Bool { gzip.load(ordering: .relaxed) }
+    func noteReadsGzip() { gzip.store(true, ordering: .relaxed) }
 }

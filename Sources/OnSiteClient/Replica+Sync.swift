@@ -112,9 +112,11 @@ extension Replica {
             if let serverTime = page.serverTimeMillis {
                 try setSetting(.clockOffset, serverTime - Self.millis(receivedAt), db)
             }
+            // The relay's time as this device reckons it: pulled stamps far past it are not followed.
+            let steeredNow = Self.millis(receivedAt) + (try setting(.clockOffset, as: Int64.self, db) ?? 0)
             for entry in page.changes {
                 if try mergeIntoBase(entry.operation, version: entry.version, db) { stale.insert(entry.operation.reportId) }
-                clock?.observe(entry.operation.stamp)
+                clock?.observe(entry.operation.stamp, wallMillis: steeredNow)
                 // An acknowledged step of this device is now in the base, in log order.
                 try db.execute(sql: "DELETE FROM outbox WHERE operationId = ? AND acknowledgedVersion IS NOT NULL",
                                arguments: [entry.operation.id.uuidString])
@@ -151,10 +153,10 @@ extension Replica {
         return queued
     }
 
-    static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+    static func millis(_ date: Date) -> Int64 { WireDate.millis(date) }
 
     /// Recomputes the visible state as the confirmed base plus the operations still queued.
-    private func rebuildState(of reportId: String, _ db: Database) throws {
+    func rebuildState(of reportId: String, _ db: Database) throws {
         guard let row = try ReportRow.fetch(reportId, db) else { return }
         let decoder = WireCoding.makeDecoder()
         let pending = try Data.fetchAll(db, sql: "SELECT operation FROM outbox WHERE reportId = ? ORDER BY position", arguments: [reportId])

@@ -57,9 +57,23 @@ public struct SyncEngine: Sendable {
     public func push(client: some RelayConnection, into report: inout SyncReport, progress: (@Sendable (String) -> Void)? = nil) async throws {
         let start = ContinuousClock.now
         defer { report.pushSeconds += (ContinuousClock.now - start).seconds }
+        var restamped = Set<UUID>()
         while let changeSet = try await replica.nextChangeSet(limit: changeSetSize) {
             let pending = try await replica.status().pendingOperations
-            let result = try await client.push(changeSet, pending: pending, counters: &report.push)
+            let result: PushResult
+            do {
+                result = try await client.push(changeSet, pending: pending, counters: &report.push)
+            } catch let error as ClientError where error.relayCode == "stamp_in_future" && !restamped.contains(changeSet.id) {
+                // This device's clock ran ahead when the operations were made. A pull measures the relay's
+                // time again; the operations then take stamps from it and go once more (nothing was applied).
+                restamped.insert(changeSet.id)
+                try await pull(client: client, into: &report, progress: progress)
+                let count = try await replica.restampFrozenChangeSet()
+                logger?.notice("re-stamped a change set the relay found ahead of its clock", metadata: [
+                    "sync.changeSet": .string(changeSet.id.uuidString), "sync.operations": .stringConvertible(count),
+                ])
+                continue
+            }
             try await replica.acknowledge(result)
             report.changeSetsPushed += 1
             report.operationsPushed += changeSet.operationCount

@@ -3,110 +3,167 @@ import Foundation
 /// Dates on the wire: ISO 8601 in UTC with milliseconds (`2024-04-18T08:30:00.000Z`). Dates made on a
 /// device are rounded to milliseconds first, so a value survives the wire unchanged.
 ///
-/// Formatting and the common parse path are hand-written: they run for every date of every operation,
-/// and Foundation's format styles cost several microseconds each.
+/// The reader is strict and total: it accepts `YYYY-MM-DDTHH:MM:SS[.fff…](Z|±HH:MM|±HHMM)` for a real calendar
+/// date (no 30 February, no hour 24, no second 60, offsets up to ±18:00) whose instant lies in ``range``, and
+/// nothing else; it never rolls a value over into another day. The writer is total too: its arithmetic is
+/// on integers bounded by ``range``, so no input can make it trap.
+///
+/// Both are hand-written: they run for every date of every operation, and Foundation's format styles cost
+/// several microseconds each.
 public enum WireDate {
-    /// A date rounded to the millisecond, as stored and sent.
-    public static func rounded(_ date: Date) -> Date {
-        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded() / 1000)
+    /// 1970-01-01T00:00:00.000Z, the first instant the wire carries.
+    public static let earliestMillis: Int64 = 0
+    /// 3000-01-01T00:00:00.000Z, the first instant past the wire's range (the bound stamps have too).
+    public static let endMillis: Int64 = 32_503_680_000_000
+    /// The instants a wire date may name: from 1970 up to (not including) the year 3000.
+    public static var range: Range<Date> {
+        Date(timeIntervalSince1970: Double(earliestMillis) / 1000)..<Date(timeIntervalSince1970: Double(endMillis) / 1000)
     }
 
+    /// A date rounded to the millisecond, as stored and sent.
+    public static func rounded(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: Double(millis(date)) / 1000)
+    }
+
+    /// Milliseconds since 1970, clamped to ``range`` (a date outside it, or not finite, gives the nearer bound).
+    public static func millis(_ date: Date) -> Int64 {
+        let value = (date.timeIntervalSince1970 * 1000).rounded()
+        guard value.isFinite, value > Double(earliestMillis) else { return earliestMillis }
+        guard value < Double(endMillis) else { return endMillis - 1 }
+        return Int64(value)
+    }
+
+    /// Whether the date lies in the wire's range (a parsed date always does).
+    public static func isInRange(_ date: Date) -> Bool {
+        range.contains(date)
+    }
+
+    /// `2024-04-18T08:30:00.000Z`. A date outside ``range`` is written as the nearer bound.
     public static func format(_ date: Date) -> String {
-        let totalMillis = Int64((date.timeIntervalSince1970 * 1000).rounded())
-        var seconds = time_t(totalMillis.floorDivided(by: 1000))
-        let millis = Int(totalMillis - Int64(seconds) * 1000)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
+        let total = millis(date)
+        let days = total / 86_400_000
+        let inDay = total % 86_400_000
+        let (year, month, day) = civil(fromDays: days)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(24)
-        func digits(_ value: Int, _ count: Int) {
-            var divisor = 1
+        func digits(_ value: Int64, _ count: Int) {
+            var divisor: Int64 = 1
             for _ in 1..<count { divisor *= 10 }
-            var rest = value
             for _ in 0..<count {
-                bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
-                rest %= divisor
+                // `value` is non-negative and below 10^count here, so each digit is 0…9.
+                bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value / divisor % 10))
                 divisor /= 10
             }
         }
-        digits(Int(parts.tm_year) + 1900, 4); bytes.append(UInt8(ascii: "-"))
-        digits(Int(parts.tm_mon) + 1, 2); bytes.append(UInt8(ascii: "-"))
-        digits(Int(parts.tm_mday), 2); bytes.append(UInt8(ascii: "T"))
-        digits(Int(parts.tm_hour), 2); bytes.append(UInt8(ascii: ":"))
-        digits(Int(parts.tm_min), 2); bytes.append(UInt8(ascii: ":"))
-        digits(Int(parts.tm_sec), 2); bytes.append(UInt8(ascii: "."))
-        digits(millis, 3); bytes.append(UInt8(ascii: "Z"))
+        digits(year, 4); bytes.append(UInt8(ascii: "-"))
+        digits(month, 2); bytes.append(UInt8(ascii: "-"))
+        digits(day, 2); bytes.append(UInt8(ascii: "T"))
+        digits(inDay / 3_600_000, 2); bytes.append(UInt8(ascii: ":"))
+        digits(inDay / 60_000 % 60, 2); bytes.append(UInt8(ascii: ":"))
+        digits(inDay / 1000 % 60, 2); bytes.append(UInt8(ascii: "."))
+        digits(inDay % 1000, 3); bytes.append(UInt8(ascii: "Z"))
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Parses `YYYY-MM-DDTHH:MM:SS[.fff][Z|±HH:MM]`; other ISO 8601 forms go through Foundation.
+    /// Parses a wire date; nil for any other text, an impossible date, or an instant outside ``range``.
     public static func parse(_ text: String) -> Date? {
-        if let date = parseFast(Array(text.utf8)) { return date }
-        if let date = try? Date(text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true)) {
-            return date
-        }
-        return try? Date(text, strategy: .iso8601)
+        var text = text
+        return text.withUTF8 { parse(utf8: $0) }
     }
 
-    private static func parseFast(_ b: [UInt8]) -> Date? {
-        func number(_ from: Int, _ count: Int) -> Int? {
-            guard from + count <= b.count else { return nil }
-            var value = 0
+    /// Why `text` is not a wire date, as a sentence (nil when it is one): for messages that say what to fix.
+    public static func problem(with text: String) -> String? {
+        guard parse(text) == nil else { return nil }
+        return "expected an ISO 8601 date of 1970 to 2999 such as 2024-04-18T08:30:00.000Z (a real calendar date, UTC or an offset up to ±18:00), got \"\(text.prefix(64))\""
+    }
+
+    private static func parse(utf8 b: UnsafeBufferPointer<UInt8>) -> Date? {
+        // The longest form: 19 + "." + 9 digits + "+HH:MM". Longer text is refused before any work.
+        guard b.count >= 20, b.count <= 35 else { return nil }
+        func number(_ from: Int, _ count: Int) -> Int64? {
+            guard from >= 0, count > 0, from + count <= b.count else { return nil }
+            var value: Int64 = 0
             for index in from..<(from + count) {
                 let byte = b[index]
                 guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+                value = value * 10 + Int64(byte - UInt8(ascii: "0"))
             }
             return value
         }
-        guard b.count >= 20, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), b[10] == UInt8(ascii: "T"),
+        guard b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), b[10] == UInt8(ascii: "T"),
               b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"),
               let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
               let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+              (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year),
+              hour < 24, minute < 60, second < 60
         else { return nil }
         var index = 19
-        var millis = 0
+        var millis: Int64 = 0
         if index < b.count, b[index] == UInt8(ascii: ".") {
             index += 1
-            var scale = 100
+            let start = index
+            var scale: Int64 = 100
             while index < b.count, let digit = number(index, 1) {
-                millis += digit * scale
+                millis += digit * scale  // digits past the millisecond are dropped
                 scale /= 10
                 index += 1
             }
+            guard index > start, index - start <= 9 else { return nil }
         }
-        var offsetSeconds = 0
+        var offsetSeconds: Int64 = 0
         guard index < b.count else { return nil }
         switch b[index] {
         case UInt8(ascii: "Z"):
             index += 1
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
-            guard let hours = number(index + 1, 2), index + 3 < b.count else { return nil }
+            guard let hours = number(index + 1, 2) else { return nil }
             var minutesAt = index + 3
-            if b[minutesAt] == UInt8(ascii: ":") { minutesAt += 1 }
-            guard let minutes = number(minutesAt, 2) else { return nil }
+            if minutesAt < b.count, b[minutesAt] == UInt8(ascii: ":") { minutesAt += 1 }
+            guard let minutes = number(minutesAt, 2), minutes < 60, hours * 60 + minutes <= 18 * 60 else { return nil }
             offsetSeconds = (hours * 3600 + minutes * 60) * (b[index] == UInt8(ascii: "-") ? -1 : 1)
             index = minutesAt + 2
         default:
             return nil
         }
         guard index == b.count else { return nil }
-        var parts = tm()
-        parts.tm_year = Int32(year - 1900)
-        parts.tm_mon = Int32(month - 1)
-        parts.tm_mday = Int32(day)
-        parts.tm_hour = Int32(hour)
-        parts.tm_min = Int32(minute)
-        parts.tm_sec = Int32(second)
-        let epoch = Int64(timegm(&parts)) - Int64(offsetSeconds)
-        return Date(timeIntervalSince1970: Double(epoch * 1000 + Int64(millis)) / 1000)
+        let seconds = days(fromYear: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
+        let total = seconds * 1000 + millis
+        guard total >= earliestMillis, total < endMillis else { return nil }
+        return Date(timeIntervalSince1970: Double(total) / 1000)
     }
-}
 
-extension Int64 {
-    fileprivate func floorDivided(by divisor: Int64) -> Int64 {
-        let quotient = self / divisor
-        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
+    // MARK: Proleptic Gregorian arithmetic on bounded integers (days since 1970-01-01)
+
+    static func isLeap(_ year: Int64) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
+
+    static func daysIn(month: Int64, year: Int64) -> Int64 {
+        switch month {
+        case 2: isLeap(year) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days from 1970-01-01 to a date of years 0…9999 (H. Hinnant's `days_from_civil`).
+    static func days(fromYear year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The date of a day count from 1970-01-01 (H. Hinnant's `civil_from_days`), for counts of ``range``.
+    static func civil(fromDays count: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let z = count + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

@@ -13,18 +13,36 @@ struct LogBatch {
     var records: [String: ReportRecord] = [:]
     var versions: [String: Int64] = [:]
     var fieldVersions: [String: [String: Int64]] = [:]
+    /// Each touched report's encoded size as stored, plus the operations appended to it since: an upper bound
+    /// of its size once saved (an operation's bytes hold at least what it adds to the record).
+    private var recordBytes: [String: Int] = [:]
+    let maxRecordBytes: Int
     private var deviceNames: [String: String] = [:]
 
-    init(db: Database, changeSetId: UUID, now: Date) {
+    init(db: Database, changeSetId: UUID, now: Date, maxRecordBytes: Int = SyncLimits().maxRecordBytes) {
         self.db = db
         self.changeSetId = changeSetId
         self.now = now
+        self.maxRecordBytes = maxRecordBytes
     }
 
     /// The report as this batch left it, or as stored.
     mutating func record(_ id: String) throws -> ReportRecord? {
         if let record = records[id] { return record }
-        return try RelayStore.record(id, db: db)
+        guard let data = try Data.fetchOne(db, sql: "SELECT state FROM report WHERE id = ?", arguments: [id]), !data.isEmpty else { return nil }
+        recordBytes[id] = data.count
+        return try WireCoding.decode(ReportRecord.self, from: data)
+    }
+
+    /// The refusal of a device's operation that would take its report past ``maxRecordBytes``; nil when it fits.
+    /// Closing a conflict always fits (it makes nothing larger than a UUID).
+    func sizeRefusal(adding bytes: Int, to reportId: String, operation: SyncOperation) -> ErrorDetail? {
+        if case .resolveConflict = operation.change { return nil }
+        let current = recordBytes[reportId] ?? 0
+        guard current + bytes > maxRecordBytes else { return nil }
+        return ErrorDetail(
+            code: "record_too_large",
+            message: "Report \(reportId) holds about \(current) bytes of notes, history and evidence records; this \(operation.change.kind.rawValue) of \(bytes) bytes would pass the relay's limit of \(maxRecordBytes). It was not applied; ask the relay's administrator (`limits.maxRecordBytes`).")
     }
 
     func scope(of reportId: String, at version: Int64) throws -> ReportScope? {
@@ -51,7 +69,8 @@ struct LogBatch {
     }
 
     /// Appends an accepted operation to the log and returns its version.
-    mutating func append(_ operation: SyncOperation, deviceId: String, record: ReportRecord, isNew: Bool) throws -> Int64 {
+    mutating func append(_ operation: SyncOperation, encoded: Data? = nil, deviceId: String, record: ReportRecord, isNew: Bool) throws -> Int64 {
+        let encoded = try encoded ?? encoder.encode(operation)
         if isNew {
             // The log row references the report: insert it now; its state is written by `save()`.
             try db.execute(sql: "INSERT INTO report (id, version, province, district, state) VALUES (?, 0, ?, ?, x'')",
@@ -59,8 +78,9 @@ struct LogBatch {
         }
         try db.execute(
             sql: "INSERT INTO log (operationId, changeSetId, deviceId, reportId, operation) VALUES (?, ?, ?, ?, ?)",
-            arguments: [operation.id.uuidString, changeSetId.uuidString, deviceId, operation.reportId, try encoder.encode(operation)])
+            arguments: [operation.id.uuidString, changeSetId.uuidString, deviceId, operation.reportId, encoded])
         let version = db.lastInsertedRowID
+        recordBytes[record.id, default: 0] += encoded.count
         records[record.id] = record
         versions[record.id] = version
         return version
@@ -70,7 +90,7 @@ struct LogBatch {
     mutating func appendRelayOperation(_ change: Change, to record: inout ReportRecord) throws {
         let operation = SyncOperation(
             reportId: record.id,
-            stamp: HybridTimestamp(wallMillis: Int64((now.timeIntervalSince1970 * 1000).rounded()), counter: 0, device: RelayStore.relayDeviceId),
+            stamp: HybridTimestamp(wallMillis: WireDate.millis(now), counter: 0, device: RelayStore.relayDeviceId),
             change: change)
         record.apply(operation)
         _ = try append(operation, deviceId: RelayStore.relayDeviceId, record: record, isNew: false)

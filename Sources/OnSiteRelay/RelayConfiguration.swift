@@ -101,6 +101,7 @@ public struct RelayConfiguration: Codable, Sendable, Hashable {
     public func validate() throws(RelayConfigurationError) {
         guard (0...65_535).contains(port) else { throw RelayConfigurationError("`port` must be 0 to 65535, not \(port).") }
         guard (1...5_000).contains(pageSize) else { throw RelayConfigurationError("`pageSize` must be 1 to 5000, not \(pageSize).") }
+        if let problem = limits.problem { throw RelayConfigurationError(problem + ".") }
         guard (1...(256 << 20)).contains(maxUploadChunkBytes) else {
             throw RelayConfigurationError("`maxUploadChunkBytes` must be 1 to 268435456 (256 MiB), not \(maxUploadChunkBytes).")
         }

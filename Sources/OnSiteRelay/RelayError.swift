@@ -52,8 +52,13 @@ public struct RelayError: Error, HTTPResponseError, Sendable, CustomStringConver
                    message: "The change set says it comes from device \(claimed), but the token belongs to device \(actual).")
     }
     static func sequenceReused(_ sequence: Int64, last: Int64) -> RelayError {
-        RelayError(.conflict, code: "sequence_reused",
-                   message: "Sequence \(sequence) is not after this device's last accepted change set (\(last)) and the change set id is new. Resend the original change set, or use sequence \(last + 1).")
+        // `last` comes from the store: computed with overflow reported, never trapped on.
+        let (next, overflow) = last.addingReportingOverflow(1)
+        let advice = overflow || next > SyncLimits.maxSequence
+            ? "This device has used every sequence number; enrol it again."
+            : "Resend the original change set, or use sequence \(next)."
+        return RelayError(.conflict, code: "sequence_reused",
+                          message: "Sequence \(sequence) is not after this device's last accepted change set (\(last)) and the change set id is new. \(advice)")
     }
     static func changeSetOwnedByAnother(_ id: UUID) -> RelayError {
         RelayError(.conflict, code: "change_set_conflict", message: "Change set \(id) was pushed by another device.")
@@ -69,9 +74,16 @@ public struct RelayError: Error, HTTPResponseError, Sendable, CustomStringConver
 /// Builds JSON responses with the wire encoder.
 enum JSONResponse {
     static func make<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
-        let data = try WireCoding.encode(value)
+        make(encoded: try WireCoding.encode(value), status: status)
+    }
+
+    /// A response with JSON already encoded (gzip-compressed when `contentEncoding` says so).
+    static func make(encoded data: Data, status: HTTPResponse.Status = .ok, contentEncoding: String? = nil) -> Response {
         var headers = HTTPFields()
+        if let contentEncoding { headers[.contentEncoding] = contentEncoding }
         headers[.contentType] = "application/json; charset=utf-8"
+        // RFC 7694: the relay reads gzip request bodies; clients compress change sets once they see this.
+        headers[.acceptEncoding] = "gzip"
         if let name = HTTPField.Name(SyncProtocol.versionHeader) {
             headers[name] = String(SyncProtocol.version)
         }

@@ -18,11 +18,11 @@ extension RelayStore {
             throw RelayError.wrongDevice(claimed: changeSet.deviceId, actual: actor.deviceId)
         }
         let valid: ChangeSet
-        switch ChangeSetValidator(limits: limits).check(changeSet) {
+        switch ChangeSetValidator(limits: limits).check(changeSet, now: now) {
         case .success(let checked): valid = checked
         case .failure(let error): throw RelayError.invalid(error)
         }
-        let result = try await push(valid, from: actor, at: now)
+        let result = try await push(valid, from: actor, limits: limits, at: now)
         try await appendBlobAvailable(forAttachmentsIn: valid, result: result)
         return (valid, result)
     }

@@ -6,7 +6,11 @@ import OnSiteSync
 extension RelayStore {
     /// Applies a validated change set in one durable transaction, or returns the stored result of an
     /// earlier push of the same change set (a replay changes nothing).
-    public func push(_ changeSet: ChangeSet, from actor: Actor, at date: Date = Date()) async throws -> PushResult {
+    ///
+    /// The change set's `baseVersion` is taken as at most the newest version the relay served this device in a
+    /// pull (``servedVersion(of:)``): a device cannot claim to have seen writes it was never sent, and so cannot
+    /// hide a race from conflict recording, nor deliver evidence to a report it never held.
+    public func push(_ changeSet: ChangeSet, from actor: Actor, limits: SyncLimits = SyncLimits(), at date: Date = Date()) async throws -> PushResult {
         try await writer.write { db in
             if let stored = try Row.fetchOne(db, sql: "SELECT deviceId, result FROM changeSet WHERE id = ?", arguments: [changeSet.id.uuidString]) {
                 guard stored["deviceId"] as String == actor.deviceId else {
@@ -20,10 +24,12 @@ extension RelayStore {
             guard changeSet.sequence > lastSequence else {
                 throw RelayError.sequenceReused(changeSet.sequence, last: lastSequence)
             }
-            var batch = LogBatch(db: db, changeSetId: changeSet.id, now: date)
+            let served = try Int64.fetchOne(db, sql: "SELECT servedVersion FROM device WHERE id = ?", arguments: [actor.deviceId]) ?? 0
+            let baseVersion = min(changeSet.baseVersion, served)
+            var batch = LogBatch(db: db, changeSetId: changeSet.id, now: date, maxRecordBytes: limits.maxRecordBytes)
             var results: [OperationResult] = []
             for operation in changeSet.operations {
-                results.append(try apply(operation, of: changeSet, by: actor, batch: &batch))
+                results.append(try apply(operation, base: baseVersion, by: actor, batch: &batch))
             }
             try batch.save()
             let result = PushResult(changeSetId: changeSet.id, serverVersion: try Self.serverVersion(db), results: results)
@@ -34,31 +40,34 @@ extension RelayStore {
         }
     }
 
-    private func apply(_ operation: SyncOperation, of changeSet: ChangeSet, by actor: Actor, batch: inout LogBatch) throws -> OperationResult {
+    private func apply(_ operation: SyncOperation, base baseVersion: Int64, by actor: Actor, batch: inout LogBatch) throws -> OperationResult {
         let db = batch.db
         if try Bool.fetchOne(db, sql: "SELECT 1 FROM log WHERE operationId = ?", arguments: [operation.id.uuidString]) == true {
             return OperationResult(operationId: operation.id, outcome: .duplicate)
         }
         let existing = try batch.record(operation.reportId)
         let wasInScope = try existing.map { _ in
-            try batch.scope(of: operation.reportId, at: changeSet.baseVersion).map { actor.canSee($0) } ?? false
+            try batch.scope(of: operation.reportId, at: baseVersion).map { actor.canSee($0) } ?? false
         } ?? false
         if let refusal = OperationCheck.refusal(of: operation, by: actor, on: existing, wasInScope: wasInScope) {
             return OperationResult(operationId: operation.id, outcome: .rejected, reason: refusal)
         }
         guard var record = existing ?? operation.createdRecord else {
-            return OperationResult(operationId: operation.id, outcome: .rejected,
-                                   reason: ErrorDetail(code: "unknown_report", message: "Report \(operation.reportId) does not exist on the relay."))
+            return OperationResult(operationId: operation.id, outcome: .rejected, reason: OperationCheck.outOfScope(operation.reportId, actor: actor))
+        }
+        let encoded = try batch.encoder.encode(operation)
+        if let refusal = batch.sizeRefusal(adding: encoded.count, to: record.id, operation: operation) {
+            return OperationResult(operationId: operation.id, outcome: .rejected, reason: refusal)
         }
         // A write races another when its device had not pulled the write the field holds.
         var race: (field: ReportField, held: FieldWrite)?
         if let existing, case .setField(let field, _) = operation.change, let heldStamp = existing.fieldStamps[field.rawValue],
-           heldStamp.device != actor.deviceId, try batch.fieldVersion(of: field, on: record.id) > changeSet.baseVersion {
+           heldStamp.device != actor.deviceId, try batch.fieldVersion(of: field, on: record.id) > baseVersion {
             race = (field, FieldWrite(value: field.value(in: existing.report), deviceId: heldStamp.device,
                                       deviceName: try batch.deviceName(heldStamp.device), stamp: heldStamp))
         }
         let outcome: ReportRecord.MergeOutcome = existing == nil ? .applied : record.apply(operation)
-        let version = try batch.append(operation, deviceId: actor.deviceId, record: record, isNew: existing == nil)
+        let version = try batch.append(operation, encoded: encoded, deviceId: actor.deviceId, record: record, isNew: existing == nil)
         // Every field whose held write changed now points at this version (set_field, steps, re-imports).
         for field in ReportField.allCases where record.fieldStamps[field.rawValue] != existing?.fieldStamps[field.rawValue] {
             batch.fieldVersions[record.id, default: [:]][field.rawValue] = version

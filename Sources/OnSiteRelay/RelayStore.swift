@@ -83,7 +83,15 @@ public struct RelayStore: Sendable {
                                arguments: [row["version"] as Int64, row["id"] as String, scope.encoded])
             }
         }
-        migrator.registerMigration("v3: blob uploaders") { db in
+        migrator.registerMigration("v3: versions served to each device") { db in
+            // The newest cursor a pull handed each device: the most its change sets' baseVersion may claim.
+            try db.alter(table: "device") { t in
+                t.add(column: "servedVersion", .integer).notNull().defaults(to: 0)
+            }
+            // Devices enrolled before this migration keep the trust they had: whatever they pulled is unknown.
+            try db.execute(sql: "UPDATE device SET servedVersion = ?", arguments: [try serverVersion(db)])
+        }
+        migrator.registerMigration("v4: blob uploaders") { db in
             // Who proved possession of a blob's bytes by uploading them whole (see Protocol/uploads.md, "Access").
             try db.create(table: "blobUploader") { t in
                 t.column("sha256", .text).notNull()
@@ -123,6 +131,13 @@ extension RelayStore {
 
     public func devices() async throws -> [DeviceRecord] {
         try await writer.read { db in try DeviceRecord.order(Column("createdAt")).fetchAll(db) }
+    }
+
+    /// The newest cursor a pull has handed the device (0 before its first pull).
+    public func servedVersion(of deviceId: String) async throws -> Int64 {
+        try await writer.read { db in
+            try Int64.fetchOne(db, sql: "SELECT servedVersion FROM device WHERE id = ?", arguments: [deviceId]) ?? 0
+        }
     }
 
     /// Revokes a device; returns false when no such device exists.

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import OnSiteCore
 import OnSiteSync
 
 /// `/v1/me`, `/v1/changesets` and `/v1/changes`: enrolment check, push and pull.
@@ -20,24 +21,19 @@ struct SyncController: Sendable {
         let profile = DeviceProfile(
             deviceId: device.id, name: device.name, role: device.role,
             units: device.units.sorted(), serverVersion: try await store.serverVersion(),
-            serverTimeMillis: Int64((Date().timeIntervalSince1970 * 1000).rounded()))
+            serverTimeMillis: WireDate.millis(Date()))
         return try JSONResponse.make(profile)
     }
 
     @Sendable func push(_ request: Request, context: RelayRequestContext) async throws -> Response {
         let actor = try context.requireActor()
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: limits.maxChangeSetBytes)
-        } catch {
-            throw RelayError.tooLarge(limit: limits.maxChangeSetBytes)
-        }
-        let (valid, result) = try await store.accept(Data(buffer.readableBytesView), from: actor, limits: limits)
+        let body = try await ContentEncoding.body(of: request, limit: limits.maxChangeSetBytes)
+        let (valid, result) = try await store.accept(body, from: actor, limits: limits)
         context.logger.info("change set", metadata: [
             "sync.changeSet": .string(valid.id.uuidString), "sync.operations": .stringConvertible(valid.operations.count),
             "sync.replayed": .stringConvertible(result.replayed), "sync.version": .stringConvertible(result.serverVersion),
         ])
-        return try JSONResponse.make(result)
+        return try ContentEncoding.json(result, for: request)
     }
 
     @Sendable func pull(_ request: Request, context: RelayRequestContext) async throws -> Response {
@@ -53,7 +49,7 @@ struct SyncController: Sendable {
             guard let value = Int(text), (1...5_000).contains(value) else { throw RelayError.badQuery("limit", "must be between 1 and 5000") }
             limit = value
         }
-        let page = try await store.pull(since: since, limit: limit, for: actor)
-        return try JSONResponse.make(page)
+        let page = try await store.pull(since: since, limit: limit, for: actor, maxPageBytes: limits.maxPageBytes)
+        return try ContentEncoding.json(page, for: request)
     }
 }

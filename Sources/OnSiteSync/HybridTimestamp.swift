@@ -1,3 +1,5 @@
+import OnSiteCore
+
 /// A hybrid logical clock stamp: wall time in milliseconds, a counter, and the device that made it.
 ///
 /// Stamps are totally ordered: by wall time, then counter, then device id (the tie-break).
@@ -31,6 +33,10 @@ public struct HybridTimestamp: Codable, Sendable, Hashable, Comparable, CustomSt
 }
 
 /// The clock that issues a device's stamps: a pure value, the caller passes the wall time in.
+///
+/// It never issues a stamp the relay would refuse: counters stay below ``SyncLimits/counterBound`` (the wall
+/// time moves on by a millisecond instead), and a stamp from elsewhere that is further ahead of the wall time
+/// than ``SyncLimits/maxStampLeadMillis`` is not followed (see ``observe(_:wallMillis:maxLead:)``).
 public struct HybridClock: Codable, Sendable, Hashable {
     public private(set) var last: HybridTimestamp
 
@@ -38,11 +44,15 @@ public struct HybridClock: Codable, Sendable, Hashable {
         self.last = last ?? HybridTimestamp(wallMillis: 0, counter: 0, device: device)
     }
 
-    /// A new stamp, greater than every stamp issued or observed before.
-    public mutating func tick(wallMillis: Int64) -> HybridTimestamp {
-        if wallMillis > last.wallMillis {
-            last = HybridTimestamp(wallMillis: wallMillis, counter: 0, device: last.device)
-        } else if last.counter == .max {
+    /// A new stamp, greater than every stamp issued or observed before, unless the clock holds a stamp
+    /// more than `maxLead` ahead of `wallMillis` (a poisoned state from before stamps were bounded): it then
+    /// starts again from the wall time rather than stamp where the relay refuses.
+    public mutating func tick(wallMillis: Int64, maxLead: Int64 = SyncLimits().maxStampLeadMillis) -> HybridTimestamp {
+        let wall = min(max(wallMillis, 1), WireDate.endMillis - 1)
+        let (lead, overflow) = last.wallMillis.subtractingReportingOverflow(wall)
+        if wall > last.wallMillis || overflow || lead > maxLead {
+            last = HybridTimestamp(wallMillis: wall, counter: 0, device: last.device)
+        } else if last.counter >= SyncLimits.counterBound - 1 {
             last = HybridTimestamp(wallMillis: last.wallMillis + 1, counter: 0, device: last.device)
         } else {
             last = HybridTimestamp(wallMillis: last.wallMillis, counter: last.counter + 1, device: last.device)
@@ -51,7 +61,12 @@ public struct HybridClock: Codable, Sendable, Hashable {
     }
 
     /// Moves the clock past a stamp seen from another device, so the next tick orders after it.
-    public mutating func observe(_ remote: HybridTimestamp) {
+    ///
+    /// A stamp more than `maxLead` past `wallMillis` (the device's steered time), or with a counter the relay
+    /// would not accept, is not followed: a device never lets a pulled stamp stop it from writing.
+    public mutating func observe(_ remote: HybridTimestamp, wallMillis: Int64, maxLead: Int64 = SyncLimits().maxStampLeadMillis) {
+        let (limit, overflow) = wallMillis.addingReportingOverflow(maxLead)
+        guard remote.counter < SyncLimits.counterBound, overflow || remote.wallMillis <= limit else { return }
         if remote.wallMillis > last.wallMillis || (remote.wallMillis == last.wallMillis && remote.counter > last.counter) {
             last = HybridTimestamp(wallMillis: remote.wallMillis, counter: remote.counter, device: last.device)
         }

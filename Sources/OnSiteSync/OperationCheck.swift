@@ -42,25 +42,24 @@ public enum OperationCheck {
                 return ErrorDetail(code: "forbidden_operation", message: "Only the hub may create reports; this device is a \(actor.role.rawValue).")
             }
             guard actor.canSee(report), record.map({ actor.canSee($0.report) }) ?? true else {
-                return ErrorDetail(code: "out_of_scope", message: "Report \(report.id) is outside this device's units (\(actor.units.sorted().joined(separator: ", "))).")
+                return outOfScope(operation.reportId, actor: actor)
             }
             if let existing = record?.report, !existing.hasSameIdentity(as: report) {
                 return ErrorDetail(code: "report_exists", message: "Report \(report.id) already exists with another code, area, reporter or receipt time; a re-import may only change its fields.")
             }
             return nil
         }
-        guard let record else {
-            return ErrorDetail(code: "unknown_report", message: "Report \(operation.reportId) does not exist on the relay.")
-        }
+        // A report the device may not see is answered exactly like one that does not exist: the refusal names
+        // only the id the device sent, never the report's code, status or unit.
+        guard let record else { return outOfScope(operation.reportId, actor: actor) }
         if !actor.canSee(record.report), wasInScope, case .transition(let transition) = operation.change {
-            // The report left this device's units while it was offline: say where it went.
-            let whereNow = record.report.assignedUnit.map { "assigned to \($0)" } ?? "with the hub"
+            // The report left this device's units while it was offline; where it went is not this device's business.
             return ErrorDetail(
                 code: "report_moved",
-                message: "Report \(record.report.code) is now \(record.report.status.label) (\(record.report.status.rawValue)), \(whereNow); it left your units while you were offline, so `\(transition.action.kind.rawValue)` was not applied. Your notes, verifications and photos are saved.")
+                message: "Report \(operation.reportId) left your units while you were offline, so `\(transition.action.kind.rawValue)` was not applied. Your notes, verifications and photos are saved; ask the hub where it is handled now.")
         }
         guard actor.canSee(record.report) || (wasInScope && operation.change.isAppendOnlyEvidence) else {
-            return ErrorDetail(code: "out_of_scope", message: "Report \(record.report.code) is outside this device's units (\(actor.units.sorted().joined(separator: ", "))).")
+            return outOfScope(operation.reportId, actor: actor)
         }
         switch operation.change {
         case .setField(let field, _):
@@ -99,6 +98,13 @@ public enum OperationCheck {
             break
         }
         return nil
+    }
+
+    /// The refusal for a report the actor may not see, or that does not exist: the same words for both.
+    public static func outOfScope(_ reportId: String, actor: Actor) -> ErrorDetail {
+        ErrorDetail(
+            code: "out_of_scope",
+            message: "Report \(reportId) is not among the reports of this device's units (\(actor.units.sorted().joined(separator: ", "))): it is outside them, or no such report exists. Check the id, or ask the hub.")
     }
 
     /// A transition fits when the device acts in its own role, the report is still where the device saw it,

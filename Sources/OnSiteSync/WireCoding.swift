@@ -19,8 +19,7 @@ public enum WireCoding {
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
             guard let date = WireDate.parse(text) else {
-                throw DecodingError.dataCorruptedError(
-                    in: container, debugDescription: "expected an ISO 8601 date such as 2024-04-18T08:30:00.000Z, got \"\(text)\"")
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: WireDate.problem(with: text) ?? "not a date")
             }
             return date
         }

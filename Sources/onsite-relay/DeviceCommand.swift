@@ -3,6 +3,7 @@ import Foundation
 import OnSiteCore
 import OnSiteCrypto
 import OnSiteRelay
+import OnSiteSync
 
 struct DeviceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,6 +22,9 @@ struct DeviceCommand: AsyncParsableCommand {
         func validate() throws {
             if role != .admin, units.isEmpty {
                 throw ValidationError("A \(role.rawValue) needs at least one --unit (a commune, district or province code).")
+            }
+            for unit in units {
+                if let problem = ChangeSetValidator().identifierProblem(unit, name: "--unit \(unit)") { throw ValidationError(problem) }
             }
         }
 

@@ -124,6 +124,7 @@ struct Sync: AsyncParsableCommand {
                     "photosDeferred": report.photos.deferred.count, "photosResumedFrom": Int(report.photos.resumedFrom.values.max() ?? 0),
                     "photosDownloaded": report.photos.downloaded, "photoBytesDownloaded": Int(report.photos.downloadedBytes),
                     "photoRequestBytesSent": report.photos.counters.bytesSent, "photoMillis": Int(report.photos.seconds * 1000),
+                    "connections": report.push.connections + report.pull.connections + report.photos.counters.connections,
                 ])
             }
             print("Sent \(report.operationsPushed) change(s) in \(report.changeSetsPushed) batch(es)"

@@ -119,9 +119,7 @@ enum PhotoText {
         }
     }
 
-    static func metres(_ value: Double) -> String {
-        value < 1000 ? "\(Int(value.rounded())) m" : "\((value / 100).rounded() / 10) km"
-    }
+    static func metres(_ value: Double) -> String { PhotoWarning.metres(value) }
 
     static func bytes(_ count: Int64) -> String {
         let value = Double(count)

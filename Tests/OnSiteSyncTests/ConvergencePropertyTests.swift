@@ -54,9 +54,9 @@ struct ConvergencePropertyTests {
                 let d = Int.random(in: 0..<devices.count, using: &rng)
                 wall += Int64.random(in: 0...2_000, using: &rng)
                 // Sometimes a device pulls first and sees another's stamps
-                if Bool.random(using: &rng), let seen = operations.randomElement(using: &rng) { clocks[d].observe(seen.stamp) }
+                if Bool.random(using: &rng), let seen = operations.randomElement(using: &rng) { clocks[d].observe(seen.stamp, wallMillis: wall + skews[d], maxLead: 3 * 86_400_000) }
                 let report = reports.randomElement(using: &rng)!
-                let stamp = clocks[d].tick(wallMillis: wall + skews[d])
+                let stamp = clocks[d].tick(wallMillis: wall + skews[d], maxLead: 3 * 86_400_000)
                 let change = Self.randomChange(&rng, reportId: report.id, base: report, device: devices[d], serial: serial)
                 operations.append(SyncOperation(reportId: report.id, stamp: stamp, change: change))
             }

@@ -23,7 +23,7 @@ struct HybridClockTests {
         _ = clock.tick(wallMillis: 1000)
         let remote = HybridTimestamp(wallMillis: 5000, counter: 3, device: "dev-b")
         // When a stamp from a device whose clock is ahead is seen
-        clock.observe(remote)
+        clock.observe(remote, wallMillis: 1001)
         let next = clock.tick(wallMillis: 1001)
         // Then the next local stamp orders after it, with the local device id
         #expect(next > remote)
@@ -34,7 +34,7 @@ struct HybridClockTests {
     func observeSameWall() {
         var clock = HybridClock(device: "dev-b")
         _ = clock.tick(wallMillis: 1000)
-        clock.observe(HybridTimestamp(wallMillis: 1000, counter: 9, device: "dev-a"))
+        clock.observe(HybridTimestamp(wallMillis: 1000, counter: 9, device: "dev-a"), wallMillis: 1000)
         #expect(clock.tick(wallMillis: 1000) == HybridTimestamp(wallMillis: 1000, counter: 10, device: "dev-b"))
     }
 
@@ -42,7 +42,7 @@ struct HybridClockTests {
     func observeBehind() {
         var clock = HybridClock(device: "dev-a")
         let mine = clock.tick(wallMillis: 2000)
-        clock.observe(HybridTimestamp(wallMillis: 1500, counter: 40, device: "dev-z"))
+        clock.observe(HybridTimestamp(wallMillis: 1500, counter: 40, device: "dev-z"), wallMillis: 2000)
         #expect(clock.last == mine)
         #expect(clock.tick(wallMillis: 1999) == HybridTimestamp(wallMillis: 2000, counter: 1, device: "dev-a"))
     }

@@ -30,7 +30,13 @@ struct LocalRelay: RelayConnection {
     }
 
     func push(_ changeSet: OutgoingChangeSet, pending: Int, counters: inout WireCounters) async throws -> PushResult {
-        let (_, result) = try await store.accept(changeSet.body, from: actor, limits: SyncLimits(), now: time.now)
+        let result: PushResult
+        do {
+            (_, result) = try await store.accept(changeSet.body, from: actor, limits: SyncLimits(), now: time.now)
+        } catch let error as RelayError {
+            // What the HTTP client makes of the relay's error body.
+            throw ClientError.relayRefused(status: Int(error.status.code), code: error.detail.code, message: error.detail.message)
+        }
         if link.takeLoss() {
             throw ClientError.unreachable("the link dropped before the answer arrived", pending: pending)
         }

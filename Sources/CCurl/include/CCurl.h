@@ -31,6 +31,12 @@ CURLcode onsite_curl_getinfo_off_t(CURL *handle, CURLINFO info, curl_off_t *valu
 CURLcode onsite_curl_getinfo_double(CURL *handle, CURLINFO info, double *value);
 CURLcode onsite_curl_getinfo_string(CURL *handle, CURLINFO info, const char **value);
 
+/// A share handle whose connection cache, TLS sessions and DNS cache are used by every easy handle set to it
+/// (thread-safe: each kind of data is locked with a mutex). NULL when libcurl cannot make one.
+CURLSH *onsite_curl_share_new(void);
+void onsite_curl_share_free(CURLSH *share);
+CURLcode onsite_curl_setopt_share(CURL *handle, CURLSH *share);
+
 /// CURL_ERROR_SIZE, the size CURLOPT_ERRORBUFFER must have.
 static const int onsite_curl_error_size = CURL_ERROR_SIZE;
 /// CURL_READFUNC_ABORT, returned by a read callback to abort the transfer.

@@ -11,6 +11,8 @@ final class CurlTransfer {
     let configuration: TransportConfiguration
     let progress: (@Sendable (TransferProgress) -> Void)?
     let cancellation: CancellationFlag
+    /// The transport's connection and TLS session caches; held until the easy handle is cleaned up.
+    let share: CurlShare?
 
     private let handle: UnsafeMutableRawPointer
     private var headerList: UnsafeMutablePointer<curl_slist>?
@@ -29,7 +31,8 @@ final class CurlTransfer {
         request: HTTPRequest,
         configuration: TransportConfiguration,
         progress: (@Sendable (TransferProgress) -> Void)?,
-        cancellation: CancellationFlag
+        cancellation: CancellationFlag,
+        share: CurlShare? = nil
     ) throws(TransportError) {
         guard onsite_curl_global_init_once() == CURLE_OK, let handle = curl_easy_init() else {
             throw .other(request.url, curlCode: Int(CURLE_FAILED_INIT.rawValue), message: "libcurl failed to start",
@@ -39,6 +42,7 @@ final class CurlTransfer {
         self.configuration = configuration
         self.progress = progress
         self.cancellation = cancellation
+        self.share = share
         self.handle = handle
         errorBuffer = .allocate(capacity: Int(onsite_curl_error_size))
         errorBuffer.initialize(repeating: 0, count: Int(onsite_curl_error_size))
@@ -95,6 +99,7 @@ final class CurlTransfer {
         try set(CURLOPT_FOLLOWLOCATION, 0)
         try set(CURLOPT_TCP_KEEPALIVE, 1)
         try set(CURLOPT_USERAGENT, configuration.userAgent)
+        if configuration.acceptsGzip { try set(CURLOPT_ACCEPT_ENCODING, "gzip") }
         try set(CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeout.wholeMilliseconds)
         if let total = configuration.totalTimeout { try set(CURLOPT_TIMEOUT_MS, total.wholeMilliseconds) }
         try set(CURLOPT_LOW_SPEED_LIMIT, configuration.lowSpeedLimit)
@@ -106,6 +111,9 @@ final class CurlTransfer {
             try set(CURLOPT_CAPATH, nil)  // trust the pinned CA only, not the system directory too
         }
         try check(onsite_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer), CURLOPT_ERRORBUFFER)
+        if let shared = share?.handle {
+            try check(onsite_curl_setopt_share(handle, shared), CURLOPT_SHARE)
+        }
 
         try configureMethodAndBody()
         var headers = request.headers.map { "\($0.name): \($0.value)" }
@@ -157,16 +165,17 @@ final class CurlTransfer {
 
     private func metrics() -> TransferMetrics {
         var requestSize = 0, headerSize = 0
-        var uploaded: curl_off_t = 0, downloaded: curl_off_t = 0, microseconds: curl_off_t = 0
+        var uploaded: curl_off_t = 0, downloaded: curl_off_t = 0, microseconds: curl_off_t = 0, connects = 0
         _ = onsite_curl_getinfo_long(handle, CURLINFO_REQUEST_SIZE, &requestSize)
         _ = onsite_curl_getinfo_long(handle, CURLINFO_HEADER_SIZE, &headerSize)
         _ = onsite_curl_getinfo_off_t(handle, CURLINFO_SIZE_UPLOAD_T, &uploaded)
         _ = onsite_curl_getinfo_off_t(handle, CURLINFO_SIZE_DOWNLOAD_T, &downloaded)
         _ = onsite_curl_getinfo_off_t(handle, CURLINFO_TOTAL_TIME_T, &microseconds)
+        _ = onsite_curl_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &connects)
         return TransferMetrics(
             bytesSent: Int64(requestSize) + Int64(uploaded),
             bytesReceived: Int64(headerSize) + Int64(downloaded),
-            totalTime: .microseconds(Int64(microseconds)))
+            totalTime: .microseconds(Int64(microseconds)), newConnections: connects)
     }
 
     /// The text libcurl left in CURLOPT_ERRORBUFFER, or "".

@@ -11,10 +11,12 @@ import Foundation
 /// let response = try await transport.send(HTTPRequest(url: "https://relay.local:8443/v1/health"))
 /// ```
 ///
-/// One connection per request for now (no connection reuse between calls).
+/// The transport keeps its connections alive between requests (a libcurl share of connections, TLS sessions
+/// and DNS answers): the requests of one sync ride one TLS connection while the relay keeps it open.
 public final class HTTPTransport: Sendable {
     /// The settings every request uses.
     public let configuration: TransportConfiguration
+    private let share = CurlShare()
 
     /// Makes a transport.
     public init(configuration: TransportConfiguration = TransportConfiguration()) {
@@ -35,13 +37,14 @@ public final class HTTPTransport: Sendable {
     ) async throws(TransportError) -> HTTPResponse {
         let flag = CancellationFlag()
         let configuration = configuration
+        let share = share
         let result: Result<HTTPResponse, TransportError> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let thread = Thread {
                     let result: Result<HTTPResponse, TransportError>
                     do throws(TransportError) {
                         let transfer = try CurlTransfer(
-                            request: request, configuration: configuration, progress: progress, cancellation: flag)
+                            request: request, configuration: configuration, progress: progress, cancellation: flag, share: share)
                         result = transfer.perform()
                     } catch {
                         result = .failure(error)

@@ -8,11 +8,15 @@ public struct TransferMetrics: Sendable, Hashable {
     public var bytesReceived: Int64
     /// From the start of name resolution to the end of the transfer.
     public var totalTime: Duration
+    /// Connections the exchange had to open (0 when it reused one the transport kept alive): each is a TCP
+    /// and TLS handshake, several round trips on a slow link.
+    public var newConnections: Int
 
     /// Makes metrics.
-    public init(bytesSent: Int64, bytesReceived: Int64, totalTime: Duration) {
+    public init(bytesSent: Int64, bytesReceived: Int64, totalTime: Duration, newConnections: Int = 1) {
         self.bytesSent = bytesSent
         self.bytesReceived = bytesReceived
         self.totalTime = totalTime
+        self.newConnections = newConnections
     }
 }

@@ -26,6 +26,9 @@ public struct TransportConfiguration: Sendable, Hashable {
     public var userAgent: String
     /// The largest response body kept in memory; 64 MiB by default. Use ``HTTPRequest/downloadPath`` for more.
     public var maxInMemoryResponseBytes: Int
+    /// Ask for gzip-compressed responses (`Accept-Encoding: gzip`); libcurl inflates them as they arrive, and the
+    /// in-memory limit applies to the inflated bytes. On by default.
+    public var acceptsGzip: Bool = true
 
     /// Makes a configuration; every parameter has the default documented on its property.
     public init(

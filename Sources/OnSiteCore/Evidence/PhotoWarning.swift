@@ -101,8 +101,9 @@ public struct PhotoWarning: Sendable, Hashable {
     }
 
     /// A distance for people: `850 m`, `296.4 km`.
-    static func metres(_ value: Double?) -> String {
-        guard let value, value.isFinite else { return "?" }
+    public static func metres(_ value: Double?) -> String {
+        // Distances come from other devices' records: anything but a finite, non-negative value is unknown.
+        guard let value, value.isFinite, value >= 0 else { return "?" }
         if value < 1000 { return "\(Int(value.rounded())) m" }
         return "\((value / 100).rounded() / 10) km"
     }

@@ -106,8 +106,8 @@ extension RelayStore {
             for found in waiting {
                 guard try grants(sha256, size: size, record: found, db: db) else { continue }
                 var record = found
-                let stamp = HybridTimestamp(wallMillis: Int64((date.timeIntervalSince1970 * 1000).rounded()),
-                                            counter: UInt32(clamping: versions.count), device: relayDeviceId)
+                let stamp = HybridTimestamp(wallMillis: WireDate.millis(date),
+                                            counter: UInt32(truncatingIfNeeded: versions.count), device: relayDeviceId)
                 let operation = SyncOperation(reportId: record.id, stamp: stamp, change: .blobAvailable(sha256: sha256))
                 record.apply(operation)
                 try db.execute(
