@@ -34,6 +34,11 @@ public struct RelayConfiguration: Codable, Sendable, Hashable {
     public var limits: SyncLimits = SyncLimits()
     /// The largest chunk one `PATCH /v1/uploads/…` may carry (16 MiB by default; see `Protocol/uploads.md`).
     public var maxUploadChunkBytes: Int = 16 << 20
+    /// Uploads that have not moved for this many hours are deleted with their bytes (swept at start-up and at
+    /// most once a minute when an upload is created); the device starts that photo again. 0.01 … 8,760.
+    public var uploadExpiryHours: Double = 24
+    /// The connection cap, idle timeout and TCP keepalive.
+    public var connections: ConnectionLimits = ConnectionLimits()
 
     public init() {}
 
@@ -48,6 +53,8 @@ public struct RelayConfiguration: Codable, Sendable, Hashable {
         pageSize = try container.decodeIfPresent(Int.self, forKey: .pageSize) ?? defaults.pageSize
         limits = try container.decodeIfPresent(SyncLimits.self, forKey: .limits) ?? defaults.limits
         maxUploadChunkBytes = try container.decodeIfPresent(Int.self, forKey: .maxUploadChunkBytes) ?? defaults.maxUploadChunkBytes
+        uploadExpiryHours = try container.decodeIfPresent(Double.self, forKey: .uploadExpiryHours) ?? defaults.uploadExpiryHours
+        connections = try container.decodeIfPresent(ConnectionLimits.self, forKey: .connections) ?? defaults.connections
     }
 
     /// Reads a configuration file, resolving relative paths against its folder.
@@ -95,6 +102,13 @@ public struct RelayConfiguration: Codable, Sendable, Hashable {
         guard (0...65_535).contains(port) else { throw RelayConfigurationError("`port` must be 0 to 65535, not \(port).") }
         guard (1...5_000).contains(pageSize) else { throw RelayConfigurationError("`pageSize` must be 1 to 5000, not \(pageSize).") }
         if let problem = limits.problem { throw RelayConfigurationError(problem + ".") }
+        guard (1...(256 << 20)).contains(maxUploadChunkBytes) else {
+            throw RelayConfigurationError("`maxUploadChunkBytes` must be 1 to 268435456 (256 MiB), not \(maxUploadChunkBytes).")
+        }
+        guard uploadExpiryHours.isFinite, (0.01...8_760).contains(uploadExpiryHours) else {
+            throw RelayConfigurationError("`uploadExpiryHours` must be 0.01 to 8760 hours, not \(uploadExpiryHours).")
+        }
+        try connections.validate()
         if tls == nil {
             guard allowPlainHTTP else {
                 throw RelayConfigurationError("No TLS certificate is configured. Set `tls` (make a pilot pair with `onsite-relay cert --self-signed --host NAME --out DIR`), or set `allowPlainHTTP` on a loopback host behind a TLS proxy.")

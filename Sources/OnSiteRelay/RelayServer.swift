@@ -11,15 +11,23 @@ import OnSiteSync
 public struct RelayServer: Sendable {
     public let configuration: RelayConfiguration
     public let store: RelayStore
+    /// The blob store every upload route shares (one set of upload leases).
+    public let blobs: RelayBlobStore
     public let logger: Logger
+    private let connections: ConnectionRegistry
 
-    /// Opens the store under the configuration's data directory.
-    public init(configuration: RelayConfiguration, logger: Logger) throws {
+    /// Opens the store under the configuration's data directory and sweeps uploads abandoned for longer than
+    /// `uploadExpiryHours`.
+    public init(configuration: RelayConfiguration, logger: Logger, now: Date = Date()) throws {
         try configuration.validate()
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         self.configuration = configuration
         self.store = try RelayStore(path: configuration.storePath)
+        self.blobs = store.blobs
         self.logger = logger
+        self.connections = ConnectionRegistry(maxConnections: configuration.connections.maxConnections)
+        let swept = blobs.sweepExpiredUploads(olderThan: now.addingTimeInterval(-configuration.uploadExpiry))
+        if swept > 0 { logger.notice("swept abandoned uploads", metadata: ["relay.uploads": .stringConvertible(swept)]) }
     }
 
     /// The router with every route, usable on its own in tests.
@@ -33,17 +41,23 @@ public struct RelayServer: Sendable {
         let v1 = router.group("v1").add(middleware: DeviceAuthenticator(store: store))
         v1.add(middleware: ProtocolVersionMiddleware())
         SyncController(store: store, limits: configuration.limits, pageSize: configuration.pageSize).addRoutes(to: v1)
-        UploadController(store: store, limits: configuration.limits, maxChunkBytes: configuration.maxUploadChunkBytes).addRoutes(to: v1)
+        UploadController(store: store, blobs: blobs, limits: configuration.limits, maxChunkBytes: configuration.maxUploadChunkBytes,
+                         uploadExpiry: configuration.uploadExpiry).addRoutes(to: v1)
         return router
     }
 
     /// Builds the application; `onRunning` gets the bound port (useful with port 0).
     public func makeApplication(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
+        let limits = configuration.connections
+        let registry = connections
+        let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [ConnectionGuard(registry: registry, keepAliveSeconds: limits.tcpKeepAliveSeconds)],
+            idleTimeout: .milliseconds(Int64(limits.idleTimeoutSeconds * 1000)))
         let server: HTTPServerBuilder
         if let tls = configuration.tls {
-            server = try .tls(.http1(), tlsConfiguration: try Self.tlsConfiguration(tls))
+            server = try .tls(.http1(configuration: http1), tlsConfiguration: try Self.tlsConfiguration(tls))
         } else {
-            server = .http1()
+            server = .http1(configuration: http1)
         }
         return Application(
             router: makeRouter(),
@@ -62,6 +76,11 @@ public struct RelayServer: Sendable {
             throw RelayConfigurationError("Cannot load the TLS certificate \(tls.certificateChain) or key \(tls.privateKey): \(error). Check the files, or make a pilot pair with `onsite-relay cert --self-signed`.")
         }
     }
+}
+
+extension RelayConfiguration {
+    /// ``uploadExpiryHours`` in seconds.
+    var uploadExpiry: TimeInterval { uploadExpiryHours * 3600 }
 }
 
 struct Health: Codable, Sendable {

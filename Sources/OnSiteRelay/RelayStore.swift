@@ -91,6 +91,16 @@ public struct RelayStore: Sendable {
             // Devices enrolled before this migration keep the trust they had: whatever they pulled is unknown.
             try db.execute(sql: "UPDATE device SET servedVersion = ?", arguments: [try serverVersion(db)])
         }
+        migrator.registerMigration("v4: blob uploaders") { db in
+            // Who proved possession of a blob's bytes by uploading them whole (see Protocol/uploads.md, "Access").
+            try db.create(table: "blobUploader") { t in
+                t.column("sha256", .text).notNull()
+                t.column("deviceId", .text).notNull().references("device")
+                t.column("byteCount", .integer).notNull().check { $0 > 0 }
+                t.column("uploadedAt", .datetime).notNull()
+                t.primaryKey(["sha256", "deviceId"])
+            }
+        }
         return migrator
     }
 

@@ -55,13 +55,19 @@ public enum UploadProtocol {
     /// The `Upload-Checksum` value for a chunk whose SHA-256 is `hex`.
     public static func checksum(hex: String) -> String { "sha256 \(hex)" }
 
-    /// The 32 digest bytes of an `Upload-Checksum` value, or nil when it is not `sha256 <hex|base64>`.
+    /// The exact form of an `Upload-Checksum` value, as `openapi.yaml` states it (a test checks they agree).
+    public static let checksumPattern = "^sha256 ([0-9a-f]{64}|[A-Za-z0-9+/]{43}=)$"
+
+    /// The 32 digest bytes of an `Upload-Checksum` value, or nil when it is not exactly `sha256 <digest>`: one
+    /// space, the digest as 64 lowercase hex digits or as 44 characters of padded standard base64
+    /// (``checksumPattern``).
     public static func parseChecksum(_ value: String) -> [UInt8]? {
-        let parts = value.split(separator: " ", omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "sha256" else { return nil }
-        let digest = String(parts[1])
-        if digest.count == 64, digest.allSatisfy(\.isHexDigit) {
+        let prefix = "sha256 "
+        guard value.hasPrefix(prefix) else { return nil }
+        let digest = String(decoding: value.utf8.dropFirst(prefix.utf8.count), as: UTF8.self)
+        if isBlobHash(digest) {
             var bytes: [UInt8] = []
+            bytes.reserveCapacity(32)
             var index = digest.startIndex
             while index < digest.endIndex {
                 let next = digest.index(index, offsetBy: 2)
@@ -71,12 +77,37 @@ public enum UploadProtocol {
             }
             return bytes
         }
-        guard let data = Data(base64Encoded: digest), data.count == 32 else { return nil }
+        let base64 = Array(digest.utf8)
+        guard base64.count == 44, base64[43] == UInt8(ascii: "="),
+              base64.prefix(43).allSatisfy({ isASCIIAlphanumeric($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "/") }),
+              let data = Data(base64Encoded: digest), data.count == 32
+        else { return nil }
         return [UInt8](data)
     }
 
-    /// Whether `text` is 64 lowercase hex digits: the only form of a blob's hash on the wire and on disk.
+    /// A non-negative decimal integer header value (`Upload-Offset`, `Content-Length`): ASCII digits only (no
+    /// sign, no spaces), at most `Int64.max`, or nil.
+    public static func parseOffset(_ value: String) -> Int64? {
+        guard (1...19).contains(value.utf8.count), value.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+        return Int64(value)
+    }
+
+    /// Whether `text` is 64 lowercase ASCII hex digits (`^[0-9a-f]{64}$`): the only form of a blob's hash on
+    /// the wire and on disk.
+    ///
+    /// The one check for a blob hash: the upload routes and the change-set validator (`attachment.sha256`) both
+    /// call it, so a hash one accepts is never refused by the other. `Character.isHexDigit` is not enough: it is
+    /// true for fullwidth digits and letters ("０-９ａ-ｆ").
+    ///
+    /// ```swift
+    /// UploadProtocol.isBlobHash(String(repeating: "a", count: 64))   // true
+    /// UploadProtocol.isBlobHash(String(repeating: "ａ", count: 64))  // false: fullwidth
+    /// ```
     public static func isBlobHash(_ text: String) -> Bool {
         text.utf8.count == 64 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    }
+
+    private static func isASCIIAlphanumeric(_ byte: UInt8) -> Bool {
+        (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
     }
 }

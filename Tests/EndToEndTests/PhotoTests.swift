@@ -47,8 +47,12 @@ struct PhotoTests {
         }
 
         func uploadOffset(_ sha256: String) -> Int64? {
-            let meta = relay.folder.appendingPathComponent("data/uploads/\(sha256).json")
-            guard let data = FileManager.default.contents(atPath: meta.path),
+            // Uploads are per hash and device: `uploads/<sha256>.<device key>.json`; these tests have one device uploading.
+            let folder = relay.folder.appendingPathComponent("data/uploads")
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+                .filter { $0.hasPrefix(sha256 + ".") && $0.hasSuffix(".json") }
+            guard names.count == 1, let name = names.first,
+                  let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path),
                   let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
             return (object["offset"] as? NSNumber)?.int64Value
         }

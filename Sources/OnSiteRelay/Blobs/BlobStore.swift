@@ -6,9 +6,10 @@ import OnSiteCrypto
 ///
 /// ```
 /// dataDirectory/blobs/<aa>/<sha256>        complete, verified blobs (never anything else)
-/// dataDirectory/uploads/<sha256>           bytes of an upload in progress
-/// dataDirectory/uploads/<sha256>.json      its length, type and durable offset
+/// dataDirectory/uploads/<sha256>.<device>       bytes of one device's upload in progress
+/// dataDirectory/uploads/<sha256>.<device>.json  its device, length, type, durable offset and last change
 /// ```
+/// (`<device>` is the first 32 hex digits of the SHA-256 of the device id, see ``UploadKey``.)
 ///
 /// A blob becomes visible only by an atomic rename of a fully written, fsynced and verified file, so a reader
 /// never sees a partial blob. An upload's offset is the one recorded in its `.json` file after the bytes
@@ -20,7 +21,8 @@ import OnSiteCrypto
 public final class RelayBlobStore: Sendable {
     /// The relay's data directory.
     public let directory: URL
-    private let busy = BusySet()
+    private let leases = UploadLeases()
+    let sweepClock = SweepClock()
 
     /// A blob store in `directory` (created on first write).
     public init(directory: URL) {
@@ -35,8 +37,8 @@ public final class RelayBlobStore: Sendable {
         blobsDirectory.appendingPathComponent(String(sha256.prefix(2))).appendingPathComponent(sha256).path
     }
 
-    func uploadDataPath(_ sha256: String) -> String { uploadsDirectory.appendingPathComponent(sha256).path }
-    func uploadMetaPath(_ sha256: String) -> String { uploadsDirectory.appendingPathComponent(sha256 + ".json").path }
+    func uploadDataPath(_ key: UploadKey) -> String { uploadsDirectory.appendingPathComponent(key.fileName).path }
+    func uploadMetaPath(_ key: UploadKey) -> String { uploadsDirectory.appendingPathComponent(key.fileName + ".json").path }
 
     /// Whether the relay holds the complete, verified blob.
     public func hasBlob(_ sha256: String) -> Bool {
@@ -50,43 +52,51 @@ public final class RelayBlobStore: Sendable {
         return Int64(info.st_size)
     }
 
-    /// The upload in progress for `sha256`, or nil.
-    public func upload(_ sha256: String) throws -> PartialUpload? {
-        guard let data = FileManager.default.contents(atPath: uploadMetaPath(sha256)) else { return nil }
+    /// One device's upload in progress of a blob, or nil.
+    public func upload(_ key: UploadKey) throws -> PartialUpload? {
+        guard let data = FileManager.default.contents(atPath: uploadMetaPath(key)) else { return nil }
         return try JSONDecoder().decode(PartialUpload.self, from: data)
     }
 
-    /// Creates an empty upload; an existing one of the same length is returned as it is.
-    public func createUpload(_ sha256: String, byteCount: Int64, contentType: String) throws -> PartialUpload {
-        if let existing = try upload(sha256) { return existing }
+    /// Creates an empty upload for one device; an existing one of the same length and type is returned as it
+    /// is, one of another length or type (the device's own, now stale) is replaced.
+    public func createUpload(_ key: UploadKey, byteCount: Int64, contentType: String, now: Date = Date()) throws -> PartialUpload {
+        if let existing = try upload(key) {
+            if existing.byteCount == byteCount, existing.contentType == contentType { return existing }
+            discardUpload(key)
+        }
         try FileManager.default.createDirectory(at: uploadsDirectory, withIntermediateDirectories: true)
-        let descriptor = open(uploadDataPath(sha256), O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw BlobFileError("create", uploadDataPath(sha256)) }
+        let descriptor = open(uploadDataPath(key), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw BlobFileError("create", uploadDataPath(key)) }
         close(descriptor)
-        let upload = PartialUpload(sha256: sha256, byteCount: byteCount, contentType: contentType, offset: 0)
+        let upload = PartialUpload(key: key, byteCount: byteCount, contentType: contentType, offset: 0, updatedAt: now)
         try save(upload)
         return upload
     }
 
     /// Records an upload's durable offset (write to a temporary file, fsync, rename, fsync the folder).
     func save(_ upload: PartialUpload) throws {
-        try Self.writeDurably(try JSONEncoder().encode(upload), to: uploadMetaPath(upload.sha256))
+        try Self.writeDurably(try JSONEncoder().encode(upload), to: uploadMetaPath(upload.key))
     }
 
     /// Forgets an upload and its bytes.
-    public func discardUpload(_ sha256: String) {
-        unlink(uploadMetaPath(sha256))
-        unlink(uploadDataPath(sha256))
+    public func discardUpload(_ key: UploadKey) {
+        unlink(uploadMetaPath(key))
+        unlink(uploadDataPath(key))
     }
 
-    /// Marks the upload as being written by one request; false when another request is writing it.
-    func begin(_ sha256: String) -> Bool { busy.insert(sha256) }
-    func end(_ sha256: String) { busy.remove(sha256) }
+    /// Takes the right to write one device's upload, superseding (revoking) the request that held it: a device
+    /// sends one chunk at a time, so a newer request means the older one's link is gone.
+    func lease(_ key: UploadKey) -> UploadLease { leases.take(key) }
+    func release(_ lease: UploadLease) { leases.release(lease) }
+    /// Whether a request is writing the upload right now (the sweep leaves it alone).
+    func isLeased(_ key: UploadKey) -> Bool { leases.isHeld(key) }
 
     /// Opens the upload's bytes for writing a chunk.
-    func openForChunk(_ sha256: String) throws -> ChunkWriter {
-        let path = uploadDataPath(sha256)
-        let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+    func openForChunk(_ key: UploadKey) throws -> ChunkWriter {
+        let path = uploadDataPath(key)
+        // O_CREAT: bytes lost under a record (a crash, a sweep) come back as a hole the final hash refuses.
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw BlobFileError("open", path) }
         return ChunkWriter(descriptor: descriptor, path: path)
     }
@@ -101,7 +111,7 @@ public final class RelayBlobStore: Sendable {
 
     /// Checks the whole upload: its SHA-256, then (for JPEGs) its structure, reading the file mapped, not copied.
     func verify(_ upload: PartialUpload) throws -> Verdict {
-        let path = uploadDataPath(upload.sha256)
+        let path = uploadDataPath(upload.key)
         let actual: String
         do {
             actual = try SHA256.hash(fileAt: path).hex
@@ -116,12 +126,14 @@ public final class RelayBlobStore: Sendable {
         return .valid
     }
 
-    /// Moves a verified upload into `blobs/` with an atomic rename, then forgets the upload.
+    /// Moves a verified upload into `blobs/` with an atomic rename, then forgets the upload. When the blob is
+    /// there already (another device's upload of the same bytes), the upload is only forgotten.
     func publish(_ upload: PartialUpload) throws {
+        guard !hasBlob(upload.sha256) else { return discardUpload(upload.key) }
         let destination = blobPath(upload.sha256)
         let folder = (destination as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let source = uploadDataPath(upload.sha256)
+        let source = uploadDataPath(upload.key)
         let descriptor = open(source, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw BlobFileError("open", source) }
         let synced = fsync(descriptor) == 0
@@ -129,7 +141,7 @@ public final class RelayBlobStore: Sendable {
         guard synced else { throw BlobFileError("fsync", source) }
         guard rename(source, destination) == 0 else { throw BlobFileError("rename", destination) }
         Self.syncDirectory(folder)
-        unlink(uploadMetaPath(upload.sha256))
+        unlink(uploadMetaPath(upload.key))
     }
 
     // MARK: Helpers
@@ -174,13 +186,28 @@ public final class RelayBlobStore: Sendable {
     }
 }
 
-/// An upload in progress, as recorded in `uploads/<sha256>.json`.
+/// An upload in progress, as recorded in `uploads/<sha256>.<device key>.json`.
 public struct PartialUpload: Codable, Sendable, Hashable {
     public var sha256: String
+    /// The device writing it: uploads are per blob and device, so no device can block another's.
+    public var deviceId: String
     public var byteCount: Int64
     public var contentType: String
     /// Bytes held durably; the next chunk starts here.
     public var offset: Int64
+    /// When the upload was created or last moved; uploads idle longer than `uploadExpiryHours` are swept.
+    public var updatedAt: Date
+
+    public init(key: UploadKey, byteCount: Int64, contentType: String, offset: Int64, updatedAt: Date) {
+        self.sha256 = key.sha256
+        self.deviceId = key.deviceId
+        self.byteCount = byteCount
+        self.contentType = contentType
+        self.offset = offset
+        self.updatedAt = updatedAt
+    }
+
+    public var key: UploadKey { UploadKey(sha256: sha256, deviceId: deviceId) }
 }
 
 /// Writes one chunk at an offset; on any failure the caller truncates back to the chunk's start.
@@ -220,24 +247,5 @@ struct BlobFileError: Error, CustomStringConvertible {
     let description: String
     init(_ action: String, _ path: String) {
         description = "cannot \(action) \(path): \(String(cString: strerror(errno)))"
-    }
-}
-
-/// The hashes being written by a request right now.
-final class BusySet: @unchecked Sendable {
-    // @unchecked: `members` is only touched under `lock`.
-    private let lock = NSLock()
-    private var members: Set<String> = []
-
-    func insert(_ member: String) -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return members.insert(member).inserted
-    }
-
-    func remove(_ member: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        members.remove(member)
     }
 }

@@ -16,12 +16,15 @@ struct UploadController: Sendable {
     let limits: SyncLimits
     /// The largest chunk one `PATCH` may carry.
     let maxChunkBytes: Int
+    /// Uploads that have not moved for this long are deleted (`uploadExpiryHours`).
+    let uploadExpiry: TimeInterval
 
-    init(store: RelayStore, limits: SyncLimits, maxChunkBytes: Int) {
+    init(store: RelayStore, blobs: RelayBlobStore, limits: SyncLimits, maxChunkBytes: Int, uploadExpiry: TimeInterval) {
         self.store = store
-        self.blobs = store.blobs
+        self.blobs = blobs
         self.limits = limits
         self.maxChunkBytes = maxChunkBytes
+        self.uploadExpiry = uploadExpiry
     }
 
     func addRoutes(to group: RouterGroup<RelayRequestContext>) {
@@ -34,7 +37,8 @@ struct UploadController: Sendable {
 
     // MARK: Routes
 
-    /// Creates the upload, or finds it; answers `complete` without wanting a byte when the relay has the blob.
+    /// Creates the device's upload, or finds it; answers `complete` without wanting a byte when the device
+    /// may already have the blob (see `Protocol/uploads.md`, "Access").
     @Sendable func create(_ request: Request, context: RelayRequestContext) async throws -> Response {
         let actor = try context.requireActor()
         let body: UploadRequest
@@ -47,25 +51,29 @@ struct UploadController: Sendable {
             throw RelayError.tooLarge(limit: 64 * 1024)
         }
         try checkHash(body.sha256)
-        guard body.byteCount > 0, body.byteCount <= limits.maxAttachmentBytes else {
+        guard body.byteCount > 0 else { throw UploadError.invalidByteCount(body.byteCount) }
+        guard body.byteCount <= limits.maxAttachmentBytes else {
             throw UploadError.tooLarge(body.byteCount, limit: limits.maxAttachmentBytes)
         }
         guard limits.allowedContentTypes.contains(body.contentType) else {
             throw UploadError.unsupportedType(body.contentType, allowed: limits.allowedContentTypes)
         }
-        let access = try await requireAccess(body.sha256, actor: actor)
+        let access = try await store.blobAccess(body.sha256, for: actor)
+        guard access.isReferenced else { throw UploadError.notReferenced(body.sha256) }
         guard access.visibleAttachments.contains(where: { $0.byteCount == body.byteCount }) else {
             throw UploadError.lengthMismatch(body.byteCount, recorded: access.visibleAttachments.map(\.byteCount))
         }
-        if let size = blobs.blobSize(body.sha256) {
-            blobs.discardUpload(body.sha256)  // a stale record of an upload that completed
+        let key = UploadKey(sha256: body.sha256, deviceId: actor.deviceId)
+        if access.isGranted, let size = blobs.blobSize(body.sha256) {
+            blobs.discardUpload(key)  // a stale record of an upload that completed
             try await store.appendBlobAvailable(body.sha256)  // heals a crash between publish and append
             return try response(UploadStatus(sha256: body.sha256, byteCount: size, offset: size, complete: true), status: .ok)
         }
-        if let existing = try blobs.upload(body.sha256), existing.byteCount != body.byteCount || existing.contentType != body.contentType {
-            throw UploadError.uploadMismatch(existing)
-        }
-        let upload = try blobs.createUpload(body.sha256, byteCount: body.byteCount, contentType: body.contentType)
+        // Whether or not the relay holds the blob, a device that has not shown it holds the bytes gets an
+        // upload of its own: the same answer either way, and the bytes it sends prove possession.
+        let now = Date()
+        blobs.sweepIfDue(now: now, maxAge: uploadExpiry)
+        let upload = try blobs.createUpload(key, byteCount: body.byteCount, contentType: body.contentType, now: now)
         context.logger.info("upload", metadata: ["relay.blob": .string(body.sha256), "relay.offset": .stringConvertible(upload.offset)])
         return try response(status(of: upload), status: upload.offset == 0 ? .created : .ok)
     }
@@ -89,71 +97,86 @@ struct UploadController: Sendable {
     @Sendable func patch(_ request: Request, context: RelayRequestContext) async throws -> Response {
         let actor = try context.requireActor()
         let sha256 = try hashParameter(context)
-        guard let offsetText = request.headers[Self.offsetName], let offset = Int64(offsetText), offset >= 0 else {
-            throw UploadError.missingHeader(UploadProtocol.offsetHeader, "the byte offset the chunk starts at, e.g. `Upload-Offset: 0`")
+        guard let offsetText = request.headers[Self.offsetName], let offset = UploadProtocol.parseOffset(offsetText) else {
+            throw UploadError.missingHeader(UploadProtocol.offsetHeader, "the byte offset the chunk starts at in decimal digits, e.g. `Upload-Offset: 0`")
         }
         guard let checksumText = request.headers[Self.checksumName], let checksum = UploadProtocol.parseChecksum(checksumText) else {
-            throw UploadError.missingHeader(UploadProtocol.checksumHeader, "`sha256 <hex or base64 digest of the chunk>`")
+            throw UploadError.missingHeader(UploadProtocol.checksumHeader, "`sha256 <digest of the chunk: 64 lowercase hex digits, or 44 characters of padded base64>`")
         }
-        guard let lengthText = request.headers[.contentLength], let length = Int64(lengthText), length >= 0 else {
+        guard let lengthText = request.headers[.contentLength], let length = UploadProtocol.parseOffset(lengthText) else {
             throw UploadError.missingHeader("Content-Length", "the chunk's length")
         }
-        _ = try await requireAccess(sha256, actor: actor)
-        if let size = blobs.blobSize(sha256) {
+        let access = try await requireReference(sha256, actor: actor)
+        if access.isGranted, let size = blobs.blobSize(sha256) {
             return try response(UploadStatus(sha256: sha256, byteCount: size, offset: size, complete: true), status: .ok)
         }
-        guard blobs.begin(sha256) else { throw UploadError.busy }
-        defer { blobs.end(sha256) }
-        guard var upload = try blobs.upload(sha256) else { throw UploadError.unknownUpload }
+        let key = UploadKey(sha256: sha256, deviceId: actor.deviceId)
+        let lease = blobs.lease(key)
+        defer { blobs.release(lease) }
+        guard var upload = try blobs.upload(key) else { throw UploadError.unknownUpload }
         guard offset == upload.offset else {
             return try offsetMismatch(upload, sent: offset)
         }
         guard length > 0, length <= Int64(maxChunkBytes) else { throw UploadError.chunkTooLarge(length, limit: maxChunkBytes) }
-        guard offset + length <= upload.byteCount else { throw UploadError.chunkOverflow(offset: offset, length: length, total: upload.byteCount) }
+        guard length <= upload.byteCount - offset else { throw UploadError.chunkOverflow(offset: offset, length: length, total: upload.byteCount) }
 
-        let writer = try blobs.openForChunk(sha256)
+        let writer = try blobs.openForChunk(key)
         let hasher = SHA256Hasher()
         var received: Int64 = 0
         do {
             for try await buffer in request.body {
-                guard received + Int64(buffer.readableBytes) <= length else { throw UploadError.chunkLongerThanDeclared }
-                try buffer.withUnsafeReadableBytes { bytes in
-                    if upload.offset + received < 3, upload.contentType == "image/jpeg" {
-                        try Self.checkJPEGStart(bytes, at: Int(upload.offset + received))
+                guard Int64(buffer.readableBytes) <= length - received else { throw UploadError.chunkLongerThanDeclared }
+                try lease.whileHeld {
+                    try buffer.withUnsafeReadableBytes { bytes in
+                        if upload.offset + received < 3, upload.contentType == "image/jpeg" {
+                            try Self.checkJPEGStart(bytes, at: Int(upload.offset + received))
+                        }
+                        try writer.write(bytes, at: upload.offset + received)
+                        hasher.update(bytes: bytes)
                     }
-                    try writer.write(bytes, at: upload.offset + received)
-                    hasher.update(bytes: bytes)
                 }
                 received += Int64(buffer.readableBytes)
             }
         } catch {
-            writer.truncate(to: upload.offset)  // the chunk is discarded; the offset did not move
+            // The chunk is discarded and the offset did not move; a superseded request leaves the file alone.
+            try? lease.whileHeld { writer.truncate(to: upload.offset) }
             throw error
         }
-        guard received == length else {
-            writer.truncate(to: upload.offset)
-            throw UploadError.chunkShorterThanDeclared(received, declared: length)
+        let verdict: ChunkVerdict = try lease.whileHeld {
+            guard received == length else {
+                writer.truncate(to: upload.offset)
+                return .short
+            }
+            guard hasher.finalize().bytes == checksum else {
+                writer.truncate(to: upload.offset)
+                return .checksumMismatch
+            }
+            writer.truncate(to: upload.offset + length)
+            try writer.sync()
+            upload.offset += length
+            upload.updatedAt = Date()
+            guard upload.offset == upload.byteCount else {
+                try blobs.save(upload)
+                return .stored
+            }
+            return .complete(try verifyAndPublish(upload))
         }
-        guard hasher.finalize().bytes == checksum else {
-            writer.truncate(to: upload.offset)
-            throw UploadError.checksumMismatch(offset: upload.offset)
+        switch verdict {
+        case .short: throw UploadError.chunkShorterThanDeclared(received, declared: length)
+        case .checksumMismatch: throw UploadError.checksumMismatch(offset: upload.offset)
+        case .stored: return try response(status(of: upload), status: .ok)
+        case .complete(let published): return try await complete(published, context: context)
         }
-        writer.truncate(to: upload.offset + length)
-        try writer.sync()
-        upload.offset += length
-        guard upload.offset == upload.byteCount else {
-            try blobs.save(upload)
-            return try response(status(of: upload), status: .ok)
-        }
-        return try await complete(upload, context: context)
     }
 
-    /// Streams a complete blob to a device that can see a report referencing it.
+    /// Streams a complete blob to a device that may have it; the same `blob_pending` whether the relay does not
+    /// hold the bytes or the device has not shown it holds them.
     @Sendable func download(_ request: Request, context: RelayRequestContext) async throws -> Response {
         let actor = try context.requireActor()
         let sha256 = try hashParameter(context)
-        let access = try await requireAccess(sha256, actor: actor)
-        guard let size = blobs.blobSize(sha256) else { throw UploadError.blobPending(sha256) }
+        let access = try await store.blobAccess(sha256, for: actor)
+        guard access.isReferenced || access.isGranted else { throw UploadError.notReferenced(sha256) }
+        guard access.isGranted, let size = blobs.blobSize(sha256) else { throw UploadError.blobPending(sha256) }
         let body = try await FileIO().loadFile(path: blobs.blobPath(sha256), context: context)
         var headers = HTTPFields()
         headers[.contentType] = access.visibleAttachments.first?.contentType ?? "application/octet-stream"
@@ -164,22 +187,35 @@ struct UploadController: Sendable {
 
     // MARK: Steps
 
-    /// The last chunk arrived: verify the whole blob, publish it, tell every report that references it.
-    private func complete(_ upload: PartialUpload, context: RelayRequestContext) async throws -> Response {
+    /// What became of a chunk, decided while the lease was held.
+    private enum ChunkVerdict {
+        case short, checksumMismatch, stored
+        case complete(Result<PartialUpload, RelayError>)
+    }
+
+    /// The last chunk arrived: verify the whole blob and publish it (or, when another device's upload published
+    /// it already, only forget this one: its bytes hashed to the name, which proves possession).
+    private func verifyAndPublish(_ upload: PartialUpload) throws -> Result<PartialUpload, RelayError> {
         switch try blobs.verify(upload) {
         case .valid:
             try blobs.publish(upload)
+            return .success(upload)
         case .hashMismatch(let actual):
-            blobs.discardUpload(upload.sha256)
-            throw UploadError.hashMismatch(expected: upload.sha256, actual: actual)
+            blobs.discardUpload(upload.key)
+            return .failure(UploadError.hashMismatch(expected: upload.sha256, actual: actual))
         case .notJPEG:
-            blobs.discardUpload(upload.sha256)
-            throw UploadError.notJPEG
+            blobs.discardUpload(upload.key)
+            return .failure(UploadError.notJPEG)
         case .incompleteJPEG(let reason):
-            blobs.discardUpload(upload.sha256)
-            throw UploadError.incompleteJPEG(reason?.description)
+            blobs.discardUpload(upload.key)
+            return .failure(UploadError.incompleteJPEG(reason?.description))
         }
-        let versions = try await store.appendBlobAvailable(upload.sha256)
+    }
+
+    /// Records who uploaded the blob and tells the reports the rules grant.
+    private func complete(_ published: Result<PartialUpload, RelayError>, context: RelayRequestContext) async throws -> Response {
+        let upload = try published.get()
+        let versions = try await store.blobUploaded(upload.sha256, by: upload.deviceId, byteCount: upload.byteCount)
         context.logger.info("blob complete", metadata: [
             "relay.blob": .string(upload.sha256), "relay.bytes": .stringConvertible(upload.byteCount),
             "relay.reports": .stringConvertible(versions.count),
@@ -190,17 +226,19 @@ struct UploadController: Sendable {
     private func currentStatus(_ request: Request, context: RelayRequestContext) async throws -> UploadStatus {
         let actor = try context.requireActor()
         let sha256 = try hashParameter(context)
-        _ = try await requireAccess(sha256, actor: actor)
-        if let size = blobs.blobSize(sha256) {
+        let access = try await requireReference(sha256, actor: actor)
+        if access.isGranted, let size = blobs.blobSize(sha256) {
             return UploadStatus(sha256: sha256, byteCount: size, offset: size, complete: true, maxChunkBytes: maxChunkBytes)
         }
-        guard let upload = try blobs.upload(sha256) else { throw UploadError.unknownUpload }
+        guard let upload = try blobs.upload(UploadKey(sha256: sha256, deviceId: actor.deviceId)) else { throw UploadError.unknownUpload }
         return status(of: upload)
     }
 
-    private func requireAccess(_ sha256: String, actor: Actor) async throws -> BlobAccess {
+    /// The device's access to the blob; `blob_not_referenced` unless a report it can see references the hash
+    /// or it may have the bytes already.
+    private func requireReference(_ sha256: String, actor: Actor) async throws -> BlobAccess {
         let access = try await store.blobAccess(sha256, for: actor)
-        guard access.isAllowed else { throw UploadError.notReferenced(sha256) }
+        guard access.isReferenced || access.isGranted else { throw UploadError.notReferenced(sha256) }
         return access
     }
 

@@ -8,7 +8,11 @@ enum UploadError {
         .badRequest, code: "invalid_hash", message: "A blob is named by its SHA-256 in 64 lowercase hex digits.")
     static func tooLarge(_ byteCount: Int64, limit: Int64) -> RelayError {
         RelayError(.contentTooLarge, code: "attachment_too_large",
-                   message: "The file has \(byteCount) bytes; the relay takes 1 to \(limit). Nothing was stored.")
+                   message: "The file has \(byteCount) bytes; the relay takes at most \(limit) (`limits.maxAttachmentBytes`). Nothing was stored.")
+    }
+    static func invalidByteCount(_ byteCount: Int64) -> RelayError {
+        RelayError(.unprocessableContent, code: "invalid_byte_count",
+                   message: "`byteCount` is \(byteCount); a file has at least 1 byte. Send the length of the file in bytes. Nothing was stored.")
     }
     static func unsupportedType(_ type: String, allowed: Set<String>) -> RelayError {
         RelayError(.unsupportedMediaType, code: "unsupported_type",
@@ -22,14 +26,11 @@ enum UploadError {
         RelayError(.unprocessableContent, code: "length_mismatch",
                    message: "The upload announces \(byteCount) bytes, but the attachment records say \(Set(recorded).sorted().map(String.init).joined(separator: " or ")).")
     }
-    static func uploadMismatch(_ existing: PartialUpload) -> RelayError {
-        RelayError(.conflict, code: "upload_mismatch",
-                   message: "An upload of this hash is in progress with \(existing.byteCount) bytes of \(existing.contentType); a blob has one length and type.")
-    }
     static let unknownUpload = RelayError(
         .notFound, code: "unknown_upload", message: "No upload of this hash is in progress. Create it with POST /v1/uploads first.")
-    static let busy = RelayError(
-        HTTPResponse.Status(code: 423, reasonPhrase: "Locked"), code: "upload_busy", message: "Another request is writing this upload right now. Ask its offset and retry in a moment.")
+    static let superseded = RelayError(
+        .conflict, code: "upload_superseded",
+        message: "A newer request from this device took over this upload; this chunk was not stored. Ask the offset and continue from it.")
     static func missingHeader(_ name: String, _ expectation: String) -> RelayError {
         RelayError(.badRequest, code: "invalid_header", message: "Header `\(name)` is missing or malformed: it must be \(expectation).")
     }

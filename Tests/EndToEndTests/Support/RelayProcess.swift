@@ -9,10 +9,15 @@ final class RelayProcess: @unchecked Sendable {
     let caCertificate: URL
     private(set) var port: Int = 0
     private var process: Process?
+    /// When set, the relay runs with at most this many open files (`ulimit -n`), like a small server.
+    var openFileLimit: Int?
 
     var url: String { "https://127.0.0.1:\(port)" }
+    /// The relay's process id while it runs.
+    var processIdentifier: Int32? { process?.processIdentifier }
 
-    init() throws {
+    /// - Parameter extraConfiguration: more keys for `relay.json`, e.g. `"connections": {"maxConnections": 100}`.
+    init(extraConfiguration: String = "") throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("onsite-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let tls = folder.appendingPathComponent("tls")
@@ -22,7 +27,7 @@ final class RelayProcess: @unchecked Sendable {
         config = folder.appendingPathComponent("relay.json")
         let json = """
             {"host": "127.0.0.1", "port": 0, "dataDirectory": "data", "pageSize": 50,
-             "tls": {"certificateChain": "tls/cert.pem", "privateKey": "tls/key.pem"}}
+             "tls": {"certificateChain": "tls/cert.pem", "privateKey": "tls/key.pem"}\(extraConfiguration.isEmpty ? "" : ", " + extraConfiguration)}
             """
         try Data(json.utf8).write(to: config)
     }
@@ -40,8 +45,14 @@ final class RelayProcess: @unchecked Sendable {
     /// Starts the relay (on the same port after the first start) and waits until it listens.
     func start() throws {
         let process = Process()
-        process.executableURL = Binaries.relay
-        process.arguments = ["serve", "--config", config.path, "--log-level", "warning"] + (port == 0 ? [] : ["--port", String(port)])
+        let arguments = ["serve", "--config", config.path, "--log-level", "warning"] + (port == 0 ? [] : ["--port", String(port)])
+        if let openFileLimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -n \(openFileLimit) && exec \"$0\" \"$@\"", Binaries.relay.path] + arguments
+        } else {
+            process.executableURL = Binaries.relay
+            process.arguments = arguments
+        }
         let log = folder.appendingPathComponent("relay-\(UUID().uuidString).log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: log)
