@@ -162,7 +162,9 @@ struct TransportTests {
         } throws: { error in
             (error as? TransportError)?.kind == .cancelled
         }
-        #expect(ContinuousClock.now - started < .seconds(3))
+        // Long before the server's answer at 30 s (libcurl checks the flag about once a second; a loaded
+        // machine running the whole suite has been seen to take up to 9 s)
+        #expect(ContinuousClock.now - started < .seconds(15))
     }
 
     private static func unusedPort() throws -> Int {
