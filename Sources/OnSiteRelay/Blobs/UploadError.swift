@@ -7,7 +7,8 @@ enum UploadError {
     static let badHash = RelayError(
         .badRequest, code: "invalid_hash", message: "A blob is named by its SHA-256 in 64 lowercase hex digits.")
     static func tooLarge(_ byteCount: Int64, limit: Int64) -> RelayError {
-        RelayError(.contentTooLarge, code: "attachment_too_large",
+        // 422 as in a change set: the value is out of range; 413 is for a body too large to read.
+        RelayError(.unprocessableContent, code: "attachment_too_large",
                    message: "The file has \(byteCount) bytes; the relay takes at most \(limit) (`limits.maxAttachmentBytes`). Nothing was stored.")
     }
     static func invalidByteCount(_ byteCount: Int64) -> RelayError {
