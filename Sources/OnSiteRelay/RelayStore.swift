@@ -9,18 +9,29 @@ import OnSiteSync
 /// A push is one write transaction with `synchronous = FULL`: when ``push(_:from:)`` returns,
 /// the change set is on disk, and only then is it acknowledged.
 public struct RelayStore: Sendable {
-    let writer: DatabasePool
+    let writer: any DatabaseWriter
 
     /// Opens (and creates or migrates) the store at `path`.
     public init(path: String) throws {
+        try self.init(writer: DatabasePool(path: path, configuration: Self.configuration))
+    }
+
+    /// A store on a database of the caller's choosing, migrated: an in-memory `DatabaseQueue()` in tests
+    /// (blobs then need a store opened at a path).
+    public init(writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try Self.migrator.migrate(writer)
+    }
+
+    /// Foreign keys on, a 10 s wait for a busy database, and full fsync on commit.
+    public static var configuration: Configuration {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
-        writer = try DatabasePool(path: path, configuration: configuration)
-        try Self.migrator.migrate(writer)
+        return configuration
     }
 
     static var migrator: DatabaseMigrator {

@@ -66,7 +66,7 @@ struct FailureTests {
             headers: [("Authorization", "Bearer \(token)"), ("Content-Type", "application/json")], body: .data(Data(body.utf8))))
         #expect(response.status == status)
         let error = try WireCoding.decode(ErrorBody.self, from: response.body)
-        #expect(error.error.code == code)
+        #expect(error.error.code == ErrorCode(rawValue: code))
         #expect(!error.error.message.isEmpty)
         let health = try await transport.send(HTTPRequest(url: relay.url + "/healthz"))
         #expect(String(decoding: health.body, as: UTF8.self).contains("\"serverVersion\":\(before)"))
@@ -88,7 +88,7 @@ struct FailureTests {
             _ = try await client.push(OutgoingChangeSet(id: bad.id, body: try WireCoding.encode(bad), operationCount: 1), pending: 1, counters: &counters)
             Issue.record("an invalid change set was accepted")
         } catch let error as ClientError {
-            #expect(error.relayCode == "invalid_value")
+            #expect(error.relayCode == .invalidValue)
             #expect(error.description.contains("latitude"))
         }
         let page = try await client.pull(since: before, limit: 10, pending: 0, counters: &counters)

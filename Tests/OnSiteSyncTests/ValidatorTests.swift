@@ -63,7 +63,7 @@ struct ValidatorTests {
             _ = try ChangeSetValidator(limits: limits).validated(changeSet([note(), note(), note(), note()]))
             Issue.record("4 operations passed a limit of 3")
         } catch {
-            #expect(error.code == "too_many_operations")
+            #expect(error.code == .tooManyOperations)
         }
     }
 
@@ -73,7 +73,7 @@ struct ValidatorTests {
             _ = try ChangeSetValidator().validated(changeSet([.setField(.title, .text("ok")), .setField(.isUrgent, .text("yes"))]))
             Issue.record("a text value for `urgent` passed")
         } catch {
-            #expect(error.code == "invalid_value")
+            #expect(error.code == .invalidValue)
             #expect(error.message.hasPrefix("operations[1] (set_field on rpt-1):"))
         }
     }

@@ -101,7 +101,7 @@ struct InvalidVectorTests {
             changeSet = try WireCoding.decode(ChangeSet.self, from: bytes)
         } catch {
             // Refused while decoding: the relay answers 400 malformed_body.
-            #expect(expected.code == "malformed_body", "\(name): decoding failed (\(error)) but the manifest expects \(expected.code)")
+            #expect(expected.code == .malformedBody, "\(name): decoding failed (\(error)) but the manifest expects \(expected.code)")
             #expect(expected.status == 400)
             return
         }
