@@ -37,6 +37,8 @@ let package = Package(
         .target(name: "OnSiteCore"),
         .target(name: "OnSiteSync", dependencies: ["OnSiteCore"]),
         .target(name: "OnSiteCrypto", dependencies: ["CCrypto"]),
+        // Durable writes (temp file, fsync, rename, fsync the folder) and mapped reads, for client and relay.
+        .target(name: "OnSiteFiles"),
         // Fixtures shared by the test targets (seeded generators).
         .target(name: "OnSiteTesting"),
 
@@ -44,7 +46,7 @@ let package = Package(
         .target(
             name: "OnSiteClient",
             dependencies: [
-                "OnSiteCore", "OnSiteSync", "OnSiteCrypto", "CCurl",
+                "OnSiteCore", "OnSiteSync", "OnSiteCrypto", "OnSiteFiles", "CCurl",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -52,7 +54,7 @@ let package = Package(
         .target(
             name: "OnSiteRelay",
             dependencies: [
-                "OnSiteCore", "OnSiteSync", "OnSiteCrypto",
+                "OnSiteCore", "OnSiteSync", "OnSiteCrypto", "OnSiteFiles",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -60,6 +62,15 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // An in-process relay and enrolled field clients for tests (no socket, no subprocess).
+        .target(
+            name: "OnSiteClientTesting",
+            dependencies: [
+                "OnSiteClient", "OnSiteRelay", "OnSiteSync", "OnSiteCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
 
@@ -92,7 +103,10 @@ let package = Package(
         .testTarget(name: "OnSiteCoreTests", dependencies: ["OnSiteCore", "OnSiteTesting"]),
         .testTarget(name: "OnSiteCryptoTests", dependencies: ["OnSiteCrypto", "OnSiteTesting"]),
         .testTarget(name: "OnSiteSyncTests", dependencies: ["OnSiteSync", "OnSiteCore", "OnSiteTesting"]),
-        .testTarget(name: "OnSiteClientTests", dependencies: ["OnSiteClient", "OnSiteSync", "OnSiteCore"]),
+        .testTarget(
+            name: "OnSiteClientTests",
+            dependencies: ["OnSiteClient", "OnSiteSync", "OnSiteCore", "OnSiteClientTesting", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(
             name: "OnSiteRelayTests",
             dependencies: [
@@ -102,7 +116,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SyncPropertyTests",
-            dependencies: ["OnSiteClient", "OnSiteRelay", "OnSiteSync", "OnSiteCore", "OnSiteTesting"]
+            dependencies: ["OnSiteClient", "OnSiteRelay", "OnSiteSync", "OnSiteCore", "OnSiteTesting", "OnSiteClientTesting"]
         ),
         .testTarget(
             name: "EndToEndTests",

@@ -145,7 +145,7 @@ struct RelayRouteTests {
                 try Self.decode(PushResult.self, $0.body)
             }
             #expect(result.results.map(\.outcome) == [.applied, .rejected, .rejected, .rejected])
-            #expect(result.results.compactMap(\.reason?.code) == ["out_of_scope", "forbidden_field", "forbidden_operation"])
+            #expect(result.results.compactMap(\.reason?.code) == [.outOfScope, .forbiddenField, .forbiddenOperation])
         }
     }
 

@@ -201,7 +201,7 @@ struct UploadRouteTests {
             try await Self.seed(client, fixture, [truncated])
             _ = try await Self.create(client, fixture.officer.token, truncated)
             let answer = try await Self.patch(client, fixture.officer.token, sha256, offset: 0, truncated)
-            #expect(answer.status == .unprocessableContent && Self.errorCode(answer) == .truncatedJpeg)
+            #expect(answer.status == .unprocessableContent && Self.errorCode(answer) == .truncatedJPEG)
             let body = try RelayRouteTests.decode(ErrorBody.self, answer.body)
             #expect(body.error.message.contains("end-of-image"))
             #expect(!fixture.server.store.blobs.hasBlob(sha256))

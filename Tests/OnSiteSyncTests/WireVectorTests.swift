@@ -105,7 +105,7 @@ struct InvalidVectorTests {
             #expect(expected.status == 400)
             return
         }
-        #expect(expected.code != "malformed_body", "\(name) decoded, but the manifest expects malformed_body")
+        #expect(expected.code != .malformedBody, "\(name) decoded, but the manifest expects malformed_body")
         let limits = expected.limits?.applied(to: SyncLimits()) ?? SyncLimits()
         #expect(expected.status == 422)
         #expect(throws: ChangeSetValidationError.self, "\(name): \(expected.why)") {

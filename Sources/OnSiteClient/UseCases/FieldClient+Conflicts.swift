@@ -41,7 +41,7 @@ extension FieldClient {
     }
 
     /// The value a choice keeps, for the device `device`.
-    static func value(of conflict: FieldConflict, keeping choice: ConflictChoice, device: String) throws(ClientError) -> FieldValue {
+    public static func value(of conflict: FieldConflict, keeping choice: ConflictChoice, device: String) throws(ClientError) -> FieldValue {
         let sides = [conflict.kept, conflict.lost]
         switch choice {
         case .mine:

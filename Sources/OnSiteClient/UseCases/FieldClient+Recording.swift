@@ -41,7 +41,7 @@ extension FieldClient {
             position: position, finding: request.finding, notes: VietnameseText.normalized(request.notes))
         let prepared = try request.photos.map {
             try replica.preparePhoto(at: $0, for: record.report, addedBy: enrolment.profile.name, verificationId: verification.id,
-                                     now: replica.clock())
+                                     now: replica.clock(), checker: photoChecker)
         }
         let attachments = prepared.map(\.attachment)
         try await replica.record([(.addVerification(verification), record.id)] + attachments.map { (.addAttachment($0), record.id) },
@@ -58,7 +58,7 @@ extension FieldClient {
         let record = try await replica.report(report).record
         let prepared = try photos.map {
             try replica.preparePhoto(at: $0, for: record.report, addedBy: enrolment.profile.name, verificationId: verification,
-                                     now: replica.clock())
+                                     now: replica.clock(), checker: photoChecker)
         }
         let attachments = prepared.map(\.attachment)
         try await replica.record(attachments.map { (.addAttachment($0), record.id) }, queueingPhotosOf: attachments, now: replica.clock())

@@ -6,11 +6,19 @@ extension FieldClient {
     ///
     /// - Throws: ``ClientError`` when not enrolled, the options are wrong, or the relay refuses or cannot be
     ///   reached (``ClientError/isUnreachable``: everything is kept for the next sync).
+    ///
+    /// - Parameter connection: the relay to sync with; by default the enrolment's, over HTTPS.
     public func sync(_ options: SyncOptions = SyncOptions(), progress: SyncProgress = SyncProgress(),
-                     transport: TransportConfiguration? = nil) async throws -> SyncReport {
+                     over connection: (any RelayConnection)? = nil) async throws -> SyncReport {
         try options.check()
         let engine = self.engine
-        return try await engine.sync(client: try await engine.makeClient(transport: transport), options: options, progress: progress)
+        let relay: any RelayConnection
+        if let connection {
+            relay = connection
+        } else {
+            relay = try await engine.makeClient()
+        }
+        return try await engine.sync(client: relay, options: options, progress: progress)
     }
 
     /// Fetches the photos of one report that this replica lacks, verified by hash; nil when none is missing.

@@ -17,6 +17,9 @@ import OnSiteSync
 public struct FieldClient: Sendable {
     public let replica: Replica
     public var logger: Logger?
+    /// How photos are checked against their report's place and time when recorded; the distance threshold
+    /// used is kept with each photo's record (``OnSiteCore/CaptureCheck/farThreshold``).
+    public var photoChecker = PhotoChecker()
 
     public init(replica: Replica, logger: Logger? = nil) {
         self.replica = replica
