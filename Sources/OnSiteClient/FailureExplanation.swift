@@ -33,6 +33,9 @@ public struct FailureExplanation: Sendable, Hashable, CustomStringConvertible {
             (sentence, isTemporary) = (Self.explain(error, place: place), false)
         case let error as WireDecodingError:
             (sentence, isTemporary) = ("Data in \(place) could not be read: \(error.description) It may have been written by a newer onsite; update onsite.", false)
+        case let error as NSError where error.domain == NSPOSIXErrorDomain:
+            // Before CocoaError: on Linux an NSError of the POSIX domain also casts to CocoaError.
+            (sentence, isTemporary) = (Self.explain(errno: Int32(error.code), path: error.userInfo[NSFilePathErrorKey] as? String), false)
         case let error as CocoaError:
             (sentence, isTemporary) = (Self.explain(error), false)
         case let error as POSIXError:
@@ -40,12 +43,7 @@ public struct FailureExplanation: Sendable, Hashable, CustomStringConvertible {
         case let error as DataFileError:
             (sentence, isTemporary) = (error.description, false)
         default:
-            let bridged = error as NSError
-            if bridged.domain == NSPOSIXErrorDomain {
-                (sentence, isTemporary) = (Self.explain(errno: Int32(bridged.code), path: bridged.userInfo[NSFilePathErrorKey] as? String), false)
-            } else {
-                (sentence, isTemporary) = ("\(error)", false)
-            }
+            (sentence, isTemporary) = ("\(error)", false)
         }
     }
 

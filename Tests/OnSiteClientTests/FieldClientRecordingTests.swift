@@ -97,14 +97,14 @@ struct FieldClientRecordingTests {
         let bench = try FieldBench()
         defer { bench.remove() }
         let (_, lan, _) = try await bench.twoOfficers()
-        // Given a checker that warns beyond 100 m, and a photo taken 152 m from the site
+        // Given a checker that warns beyond 100 m, and a photo taken about 200 m from the site of DB-2024-00101
         var client = lan.client
         client.photoChecker = PhotoChecker(configuration: .init(farThreshold: 100))
-        let prepared = try await client.attach(photos: [SampleFiles.photos.appendingPathComponent("dbp-site-2.jpg").path], to: "DB-2024-00102")
+        let prepared = try await client.attach(photos: [SampleFiles.photos.appendingPathComponent("dbp-site-2.jpg").path], to: "DB-2024-00101")
         // Then the warning at recording and the one rebuilt from the record say the same
         let warning = try #require(prepared.first?.check.warnings.first)
         #expect(warning.code == .farFromSite && warning.threshold == 100)
-        let record = try await client.replica.report("DB-2024-00102").record
+        let record = try await client.replica.report("DB-2024-00101").record
         let capture = try #require(record.attachments.first?.capture)
         #expect(capture.farThreshold == 100)
         #expect(capture.photoWarnings == [warning])
