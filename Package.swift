@@ -37,8 +37,9 @@ let package = Package(
         .target(name: "OnSiteCore"),
         .target(name: "OnSiteSync", dependencies: ["OnSiteCore"]),
         .target(name: "OnSiteCrypto", dependencies: ["CCrypto"]),
-        // Durable writes (temp file, fsync, rename, fsync the folder) and mapped reads, for client and relay.
-        .target(name: "OnSiteFiles"),
+        // Durable files (temp file, fsync, rename, fsync the folder), mapped reads and the durable SQLite
+        // configuration, shared by client and relay.
+        .target(name: "OnSiteStorage", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         // Fixtures shared by the test targets (seeded generators).
         .target(name: "OnSiteTesting"),
 
@@ -46,7 +47,7 @@ let package = Package(
         .target(
             name: "OnSiteClient",
             dependencies: [
-                "OnSiteCore", "OnSiteSync", "OnSiteCrypto", "OnSiteFiles", "CCurl",
+                "OnSiteCore", "OnSiteSync", "OnSiteCrypto", "OnSiteStorage", "CCurl",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -54,7 +55,7 @@ let package = Package(
         .target(
             name: "OnSiteRelay",
             dependencies: [
-                "OnSiteCore", "OnSiteSync", "OnSiteCrypto", "OnSiteFiles",
+                "OnSiteCore", "OnSiteSync", "OnSiteCrypto", "OnSiteStorage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import OnSiteStorage
 import OnSiteCore
 import OnSiteSync
 
@@ -23,16 +24,8 @@ public struct RelayStore: Sendable {
         try Self.migrator.migrate(writer)
     }
 
-    /// Foreign keys on, a 10 s wait for a busy database, and full fsync on commit.
-    public static var configuration: Configuration {
-        var configuration = Configuration()
-        configuration.foreignKeysEnabled = true
-        configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
-        return configuration
-    }
+    /// Foreign keys on, a 10 s wait for a busy database, and full fsync on commit (``DurableDatabase``).
+    public static var configuration: Configuration { DurableDatabase.configuration }
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()

@@ -1,6 +1,6 @@
 import Foundation
 import OnSiteCrypto
-import OnSiteFiles
+import OnSiteStorage
 
 /// A blob in the replica's content-addressed store.
 public struct StoredBlob: Sendable, Hashable {

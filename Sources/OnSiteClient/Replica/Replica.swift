@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import OnSiteStorage
 import OnSiteCore
 import OnSiteSync
 
@@ -40,16 +41,8 @@ public struct Replica: Sendable {
         try Self.migrator.migrate(writer)
     }
 
-    /// Foreign keys on, a 10 s wait for a busy database, and full fsync on commit.
-    public static var configuration: Configuration {
-        var configuration = Configuration()
-        configuration.foreignKeysEnabled = true
-        configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
-        return configuration
-    }
+    /// Foreign keys on, a 10 s wait for a busy database, and full fsync on commit (``DurableDatabase``).
+    public static var configuration: Configuration { DurableDatabase.configuration }
 
     /// Whether a replica already exists in `directory`.
     public static func exists(in directory: URL) -> Bool {
