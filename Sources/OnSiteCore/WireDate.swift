@@ -76,6 +76,21 @@ public enum WireDate {
         return text.withUTF8 { parse(utf8: $0) }
     }
 
+    /// The date strategy of every JSON decoder of the project (wire and data files): a wire date, or a
+    /// decoding error that says what to write instead.
+    ///
+    /// ```swift
+    /// decoder.dateDecodingStrategy = .custom(WireDate.decode)
+    /// ```
+    public static func decode(from decoder: any Decoder) throws -> Date {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let date = parse(text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: problem(with: text) ?? "not a date")
+        }
+        return date
+    }
+
     /// Why `text` is not a wire date, as a sentence (nil when it is one): for messages that say what to fix.
     public static func problem(with text: String) -> String? {
         guard parse(text) == nil else { return nil }
