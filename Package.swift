@@ -46,6 +46,9 @@ let package = Package(
         .target(name: "OnSiteCrypto", dependencies: ["CCrypto"]),
         // gzip for the wire (HTTP Content-Encoding), with bounded inflation against decompression bombs.
         .target(name: "OnSiteCompression", dependencies: ["CZlib"]),
+        // Durable files (temp file, fsync, rename, fsync the folder), mapped reads and the durable SQLite
+        // configuration, shared by client and relay.
+        .target(name: "OnSiteStorage", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         // Fixtures shared by the test targets (seeded generators).
         .target(name: "OnSiteTesting"),
 
@@ -53,7 +56,7 @@ let package = Package(
         .target(
             name: "OnSiteClient",
             dependencies: [
-                "OnSiteCore", "OnSiteSync", "OnSiteCrypto", "OnSiteCompression", "CCurl",
+                "OnSiteCore", "OnSiteSync", "OnSiteCrypto", "OnSiteCompression", "OnSiteStorage", "CCurl",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -61,7 +64,7 @@ let package = Package(
         .target(
             name: "OnSiteRelay",
             dependencies: [
-                "OnSiteCore", "OnSiteSync", "OnSiteCrypto", "OnSiteCompression",
+                "OnSiteCore", "OnSiteSync", "OnSiteCrypto", "OnSiteCompression", "OnSiteStorage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -70,6 +73,15 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // An in-process relay and enrolled field clients for tests (no socket, no subprocess).
+        .target(
+            name: "OnSiteClientTesting",
+            dependencies: [
+                "OnSiteClient", "OnSiteRelay", "OnSiteSync", "OnSiteCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
 
@@ -102,7 +114,10 @@ let package = Package(
         .testTarget(name: "OnSiteCoreTests", dependencies: ["OnSiteCore", "OnSiteTesting"]),
         .testTarget(name: "OnSiteCryptoTests", dependencies: ["OnSiteCrypto", "OnSiteTesting"]),
         .testTarget(name: "OnSiteSyncTests", dependencies: ["OnSiteSync", "OnSiteCore", "OnSiteTesting"]),
-        .testTarget(name: "OnSiteClientTests", dependencies: ["OnSiteClient", "OnSiteSync", "OnSiteCore"]),
+        .testTarget(
+            name: "OnSiteClientTests",
+            dependencies: ["OnSiteClient", "OnSiteSync", "OnSiteCore", "OnSiteClientTesting", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(
             name: "OnSiteRelayTests",
             dependencies: [
@@ -114,7 +129,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SyncPropertyTests",
-            dependencies: ["OnSiteClient", "OnSiteRelay", "OnSiteSync", "OnSiteCore", "OnSiteTesting"]
+            dependencies: ["OnSiteClient", "OnSiteRelay", "OnSiteSync", "OnSiteCore", "OnSiteTesting", "OnSiteClientTesting"]
         ),
         .testTarget(
             name: "EndToEndTests",

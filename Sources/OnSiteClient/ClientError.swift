@@ -1,13 +1,15 @@
 import Foundation
+import OnSiteSync
 
 /// A client failure with a sentence that says what happened and what to do.
 public struct ClientError: Error, Sendable, Equatable, CustomStringConvertible {
     private enum Code: Equatable {
         case notEnrolled
+        case noReplica(String)
         case alreadyEnrolled(String)
         case unknownReport(String)
         case invalidInput(String)
-        case relayRefused(status: Int, code: String, message: String)
+        case relayRefused(status: Int, code: ErrorCode, message: String)
         case unreachable(String, pending: Int)
         case badResponse(String)
         case protocolMismatch(got: Int, want: Int)
@@ -16,10 +18,11 @@ public struct ClientError: Error, Sendable, Equatable, CustomStringConvertible {
     private let code: Code
 
     public static let notEnrolled = ClientError(code: .notEnrolled)
+    public static func noReplica(_ path: String) -> Self { Self(code: .noReplica(path)) }
     public static func alreadyEnrolled(_ relay: String) -> Self { Self(code: .alreadyEnrolled(relay)) }
     public static func unknownReport(_ id: String) -> Self { Self(code: .unknownReport(id)) }
     public static func invalidInput(_ sentence: String) -> Self { Self(code: .invalidInput(sentence)) }
-    public static func relayRefused(status: Int, code: String, message: String) -> Self {
+    public static func relayRefused(status: Int, code: ErrorCode, message: String) -> Self {
         Self(code: .relayRefused(status: status, code: code, message: message))
     }
     public static func unreachable(_ reason: String, pending: Int) -> Self { Self(code: .unreachable(reason, pending: pending)) }
@@ -27,7 +30,7 @@ public struct ClientError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func protocolMismatch(got: Int, want: Int) -> Self { Self(code: .protocolMismatch(got: got, want: want)) }
 
     /// The relay's machine code, when the relay refused the request.
-    public var relayCode: String? {
+    public var relayCode: ErrorCode? {
         if case .relayRefused(_, let code, _) = code { return code }
         return nil
     }
@@ -42,6 +45,8 @@ public struct ClientError: Error, Sendable, Equatable, CustomStringConvertible {
         switch code {
         case .notEnrolled:
             "This replica is not enrolled with a relay. Run `onsite enroll --relay URL --token TOKEN --ca-cert FILE` first."
+        case .noReplica(let path):
+            "No replica in \(path). Run `onsite init --replica \(path)` first."
         case .alreadyEnrolled(let relay):
             "This replica is already enrolled with \(relay). Use another --replica folder for another device."
         case .unknownReport(let id):

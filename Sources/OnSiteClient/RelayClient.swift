@@ -62,6 +62,15 @@ public struct RelayClient: Sendable {
         }
     }
 
+    /// The relay's refusal as the client reports it: its code and sentence, or the bare HTTP status.
+    func refusal(_ response: HTTPResponse) -> ClientError {
+        if let error = try? WireCoding.decode(ErrorBody.self, from: response.body) {
+            return ClientError.relayRefused(status: response.status, code: error.error.code, message: error.error.message)
+        }
+        return ClientError.relayRefused(status: response.status, code: .httpStatus(response.status),
+                                        message: "an HTTP \(response.status) without an OnSite error body; is \(baseURL) an OnSite relay?")
+    }
+
     private func send<T: Decodable>(_ method: HTTPRequest.Method, _ path: String, body: Data?, as type: T.Type, pending: Int, counters: inout WireCounters) async throws -> T {
         var headers: [(name: String, value: String)] = [
             ("Authorization", "Bearer \(token)"),
@@ -85,13 +94,7 @@ public struct RelayClient: Sendable {
         }
         counters.add(response.metrics)
         if response.headers["accept-encoding"]?.lowercased().contains("gzip") == true { relayEncoding.noteReadsGzip() }
-        guard (200..<300).contains(response.status) else {
-            if let error = try? WireCoding.decode(ErrorBody.self, from: response.body) {
-                throw ClientError.relayRefused(status: response.status, code: error.error.code, message: error.error.message)
-            }
-            throw ClientError.relayRefused(status: response.status, code: "http_\(response.status)",
-                                           message: "an HTTP \(response.status) without an OnSite error body; is \(baseURL) an OnSite relay?")
-        }
+        guard response.isSuccess else { throw refusal(response) }
         do {
             return try WireCoding.decode(T.self, from: response.body)
         } catch {

@@ -48,12 +48,19 @@ public struct CaptureCheck: Codable, Sendable, Hashable {
     public var isCapturedAfterReceipt: Bool?
     /// Stable codes such as `photo.far_from_site`; warnings, never refusals.
     public var warnings: [String]
+    /// The distance in metres beyond which the checking device warned (`photo.far_from_site`); absent in
+    /// records made before it was kept, which were checked with the default (500 m).
+    public var farThreshold: Double?
 
-    public init(position: GeoPoint?, capturedAt: Date?, distanceToSite: Double?, isCapturedAfterReceipt: Bool?, warnings: [String]) {
+    public init(
+        position: GeoPoint?, capturedAt: Date?, distanceToSite: Double?, isCapturedAfterReceipt: Bool?, warnings: [String],
+        farThreshold: Double? = nil
+    ) {
         self.position = position
         self.capturedAt = capturedAt
         self.distanceToSite = distanceToSite
         self.isCapturedAfterReceipt = isCapturedAfterReceipt
         self.warnings = warnings
+        self.farThreshold = farThreshold
     }
 }

@@ -17,12 +17,17 @@ public enum WireDate {
     public static let endMillis: Int64 = 32_503_680_000_000
     /// The instants a wire date may name: from 1970 up to (not including) the year 3000.
     public static var range: Range<Date> {
-        Date(timeIntervalSince1970: Double(earliestMillis) / 1000)..<Date(timeIntervalSince1970: Double(endMillis) / 1000)
+        Self.date(millis: earliestMillis)..<Self.date(millis: endMillis)
     }
 
     /// A date rounded to the millisecond, as stored and sent.
     public static func rounded(_ date: Date) -> Date {
-        Date(timeIntervalSince1970: Double(millis(date)) / 1000)
+        Self.date(millis: millis(date))
+    }
+
+    /// The date `millis` milliseconds after 1970: the inverse of ``millis(_:)`` within ``range``.
+    public static func date(millis: Int64) -> Date {
+        Date(timeIntervalSince1970: Double(millis) / 1000)
     }
 
     /// Milliseconds since 1970, clamped to ``range`` (a date outside it, or not finite, gives the nearer bound).
@@ -69,6 +74,21 @@ public enum WireDate {
     public static func parse(_ text: String) -> Date? {
         var text = text
         return text.withUTF8 { parse(utf8: $0) }
+    }
+
+    /// The date strategy of every JSON decoder of the project (wire and data files): a wire date, or a
+    /// decoding error that says what to write instead.
+    ///
+    /// ```swift
+    /// decoder.dateDecodingStrategy = .custom(WireDate.decode)
+    /// ```
+    public static func decode(from decoder: any Decoder) throws -> Date {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let date = parse(text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: problem(with: text) ?? "not a date")
+        }
+        return date
     }
 
     /// Why `text` is not a wire date, as a sentence (nil when it is one): for messages that say what to fix.
@@ -129,7 +149,7 @@ public enum WireDate {
         let seconds = days(fromYear: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
         let total = seconds * 1000 + millis
         guard total >= earliestMillis, total < endMillis else { return nil }
-        return Date(timeIntervalSince1970: Double(total) / 1000)
+        return Self.date(millis: total)
     }
 
     // MARK: Proleptic Gregorian arithmetic on bounded integers (days since 1970-01-01)

@@ -30,13 +30,13 @@ enum ContentEncoding {
             do {
                 return try Gzip.decompress(data, limit: limit)
             } catch .tooLarge {
-                throw RelayError(.contentTooLarge, code: "body_too_large",
+                throw RelayError(.contentTooLarge, code: .bodyTooLarge,
                                  message: "The gzip body inflates past \(limit) bytes; nothing was inflated further or stored. Send fewer operations per change set.")
             } catch {
-                throw RelayError(.badRequest, code: "malformed_body", message: "The body says `Content-Encoding: gzip` but \(error.description). Send it again, compressed whole, or uncompressed.")
+                throw RelayError(.badRequest, code: .malformedBody, message: "The body says `Content-Encoding: gzip` but \(error.description). Send it again, compressed whole, or uncompressed.")
             }
         case let other?:
-            throw RelayError(.unsupportedMediaType, code: "unsupported_encoding",
+            throw RelayError(.unsupportedMediaType, code: .unsupportedEncoding,
                              message: "The body's `Content-Encoding: \(other.prefix(40))` is not one the relay reads; send gzip or no encoding.")
         }
     }

@@ -32,7 +32,7 @@ struct ErrorBodyMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as RelayError {
             throw error
         } catch let error as HTTPError {
-            throw RelayError(error.status, code: "http_\(error.status.code)", message: error.body ?? error.status.reasonPhrase)
+            throw RelayError(error.status, code: .httpStatus(Int(error.status.code)), message: error.body ?? error.status.reasonPhrase)
         } catch {
             context.logger.error("request failed", metadata: ["relay.error": .string(String(describing: error)), "relay.path": .string(request.uri.path)])
             throw RelayError.internalError

@@ -40,7 +40,7 @@ public struct DeviceRecord: Codable, Sendable, Hashable, FetchableRecord, Persis
         name = row["name"]
         let roleName: String = row["role"]
         guard let role = Role(rawValue: roleName) else {
-            throw RelayError(.internalServerError, code: "corrupt_store", message: "Device \(id) has an unknown role `\(roleName)` in the relay's database.")
+            throw RelayError(.internalServerError, code: .corruptStore, message: "Device \(id) has an unknown role `\(roleName)` in the relay's database.")
         }
         self.role = role
         units = (row["units"] as String).split(separator: ",").map(String.init)

@@ -41,7 +41,7 @@ struct LogBatch {
         let current = recordBytes[reportId] ?? 0
         guard current + bytes > maxRecordBytes else { return nil }
         return ErrorDetail(
-            code: "record_too_large",
+            code: .recordTooLarge,
             message: "Report \(reportId) holds about \(current) bytes of notes, history and evidence records; this \(operation.change.kind.rawValue) of \(bytes) bytes would pass the relay's limit of \(maxRecordBytes). It was not applied; ask the relay's administrator (`limits.maxRecordBytes`).")
     }
 

@@ -13,7 +13,7 @@ public struct RelayError: Error, HTTPResponseError, Sendable, CustomStringConver
     /// Headers the answer carries besides the body's (`Allow` on a 405).
     public let headers: HTTPFields
 
-    public init(_ status: HTTPResponse.Status, code: String, message: String, headers: HTTPFields = HTTPFields()) {
+    public init(_ status: HTTPResponse.Status, code: ErrorCode, message: String, headers: HTTPFields = HTTPFields()) {
         self.status = status
         self.detail = ErrorDetail(code: code, message: message)
         self.headers = headers
@@ -33,26 +33,26 @@ public struct RelayError: Error, HTTPResponseError, Sendable, CustomStringConver
     // MARK: The relay's errors
 
     static let missingToken = RelayError(
-        .unauthorized, code: "missing_token",
+        .unauthorized, code: .missingToken,
         message: "This request needs a device token: send `Authorization: Bearer <token>` (enrol with `onsite enroll`).")
     static let unknownToken = RelayError(
-        .unauthorized, code: "invalid_token",
+        .unauthorized, code: .invalidToken,
         message: "The device token is not known to this relay. Check it, or ask the administrator for a new one (`onsite-relay device add`).")
     static func revoked(_ device: String) -> RelayError {
-        RelayError(.forbidden, code: "device_revoked",
+        RelayError(.forbidden, code: .deviceRevoked,
                    message: "Device \(device) was revoked on this relay. Your unsynced work is kept on the device; ask the administrator for a new token.")
     }
     static func invalidBody(_ error: WireDecodingError) -> RelayError {
-        RelayError(.badRequest, code: "malformed_body", message: error.description + " See Protocol/openapi.yaml.")
+        RelayError(.badRequest, code: .malformedBody, message: error.description + " See Protocol/openapi.yaml.")
     }
     static func invalid(_ error: ChangeSetValidationError) -> RelayError {
         RelayError(.unprocessableContent, code: error.code, message: error.message)
     }
     static func tooLarge(limit: Int) -> RelayError {
-        RelayError(.contentTooLarge, code: "body_too_large", message: "The body is larger than \(limit) bytes. Send fewer operations per change set.")
+        RelayError(.contentTooLarge, code: .bodyTooLarge, message: "The body is larger than \(limit) bytes. Send fewer operations per change set.")
     }
     static func wrongDevice(claimed: String, actual: String) -> RelayError {
-        RelayError(.forbidden, code: "device_mismatch",
+        RelayError(.forbidden, code: .deviceMismatch,
                    message: "The change set says it comes from device \(claimed), but the token belongs to device \(actual).")
     }
     static func sequenceReused(_ sequence: Int64, last: Int64) -> RelayError {
@@ -61,29 +61,29 @@ public struct RelayError: Error, HTTPResponseError, Sendable, CustomStringConver
         let advice = overflow || next > SyncLimits.maxSequence
             ? "This device has used every sequence number; enrol it again."
             : "Resend the original change set, or use sequence \(next)."
-        return RelayError(.conflict, code: "sequence_reused",
+        return RelayError(.conflict, code: .sequenceReused,
                           message: "Sequence \(sequence) is not after this device's last accepted change set (\(last)) and the change set id is new. \(advice)")
     }
     static func changeSetOwnedByAnother(_ id: UUID) -> RelayError {
-        RelayError(.conflict, code: "change_set_conflict", message: "Change set \(id) was pushed by another device.")
+        RelayError(.conflict, code: .changeSetConflict, message: "Change set \(id) was pushed by another device.")
     }
     static func methodNotAllowed(_ method: HTTPRequest.Method, allowed: [HTTPRequest.Method]) -> RelayError {
         let names = allowed.map(\.rawValue).joined(separator: ", ")
         var headers = HTTPFields()
         headers[.allow] = names
-        return RelayError(.methodNotAllowed, code: "method_not_allowed",
+        return RelayError(.methodNotAllowed, code: .methodNotAllowed,
                           message: "This path does not answer \(method.rawValue); it answers \(names). See Protocol/openapi.yaml.",
                           headers: headers)
     }
     static func unsupportedProtocol(_ sent: String) -> RelayError {
-        RelayError(.badRequest, code: "unsupported_protocol",
+        RelayError(.badRequest, code: .unsupportedProtocol,
                    message: "The request says protocol `\(sent.prefix(40))` in \(SyncProtocol.versionHeader); this relay speaks protocol \(SyncProtocol.version). Update the app, or send \(SyncProtocol.versionHeader): \(SyncProtocol.version).")
     }
     static func badQuery(_ name: String, _ expectation: String) -> RelayError {
-        RelayError(.badRequest, code: "invalid_query", message: "Query parameter `\(name)` \(expectation).")
+        RelayError(.badRequest, code: .invalidQuery, message: "Query parameter `\(name)` \(expectation).")
     }
     static let internalError = RelayError(
-        .internalServerError, code: "internal_error",
+        .internalServerError, code: .internalError,
         message: "The relay failed to handle the request; nothing was changed. Retry later; the relay's log has the details.")
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import OnSiteStorage
 import OnSiteCore
 import OnSiteSync
 
@@ -9,19 +10,22 @@ import OnSiteSync
 /// A push is one write transaction with `synchronous = FULL`: when ``push(_:from:)`` returns,
 /// the change set is on disk, and only then is it acknowledged.
 public struct RelayStore: Sendable {
-    let writer: DatabasePool
+    let writer: any DatabaseWriter
 
     /// Opens (and creates or migrates) the store at `path`.
     public init(path: String) throws {
-        var configuration = Configuration()
-        configuration.foreignKeysEnabled = true
-        configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
-        writer = try DatabasePool(path: path, configuration: configuration)
+        try self.init(writer: DatabasePool(path: path, configuration: Self.configuration))
+    }
+
+    /// A store on a database of the caller's choosing, migrated: an in-memory `DatabaseQueue()` in tests
+    /// (blobs then need a store opened at a path).
+    public init(writer: any DatabaseWriter) throws {
+        self.writer = writer
         try Self.migrator.migrate(writer)
     }
+
+    /// Foreign keys on, a 10 s wait for a busy database, and full fsync on commit (``DurableDatabase``).
+    public static var configuration: Configuration { DurableDatabase.configuration }
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()

@@ -15,14 +15,7 @@ public enum WireCoding {
 
     public static func makeDecoder() -> JSONDecoder {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            guard let date = WireDate.parse(text) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: WireDate.problem(with: text) ?? "not a date")
-            }
-            return date
-        }
+        decoder.dateDecodingStrategy = .custom(WireDate.decode)
         return decoder
     }
 

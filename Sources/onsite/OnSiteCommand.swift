@@ -11,6 +11,36 @@ struct OnSiteCommand: AsyncParsableCommand {
             Init.self, Enroll.self, List.self, Show.self, NoteCommand.self, Edit.self, Verify.self,
             Act.self, Sync.self, Status.self, Import.self, ReportCommand.self, Notice.self, Attach.self, Photos.self, Conflicts.self, Resolve.self,
         ])
+
+    /// Parses, runs, and turns every runtime error into one sentence on stderr with a fitting exit code
+    /// (argument errors keep ArgumentParser's message and usage).
+    static func main() async {
+        let command: any ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                var syncCommand = command
+                try syncCommand.run()
+            }
+        } catch let error where error is ExitCode || error is CleanExit || error is ValidationError {
+            exit(withError: error)
+        } catch {
+            let failure = FailureExplanation(error, replica: (command as? any ReplicaCommand)?.replica.directory)
+            FileHandle.standardError.write(Data("error: \(failure.sentence)\n".utf8))
+            exit(withError: failure.isTemporary ? Exit.temporary : Exit.refused)
+        }
+    }
+}
+
+/// A command that works on a replica folder.
+protocol ReplicaCommand {
+    var replica: ReplicaOptions { get }
 }
 
 /// The replica folder every command works on.
@@ -25,30 +55,15 @@ struct ReplicaOptions: ParsableArguments {
     }
 
     /// Opens the replica; refuses to create one implicitly, except for `init`.
-    func open() throws -> Replica {
-        guard Replica.exists(in: directory) else {
-            throw ValidationError("No replica in \(directory.path). Run `onsite init --replica \(directory.path)` first.")
-        }
-        return try Replica(directory: directory)
-    }
+    func open() throws -> FieldClient { try FieldClient(opening: directory) }
 }
 
 /// Exit codes scripts can rely on.
 enum Exit {
-    /// The relay could not be reached; everything is kept, try again later (EX_TEMPFAIL).
-    static let unreachable = ExitCode(75)
+    /// The relay could not be reached or the replica was busy; everything is kept, try again later (EX_TEMPFAIL).
+    static let temporary = ExitCode(75)
     /// The relay or the replica refused the request.
     static let refused = ExitCode(1)
-}
-
-/// Runs a command body, printing a client error as one clear sentence on stderr with a fitting exit code.
-func reportingErrors(_ body: () async throws -> Void) async throws {
-    do {
-        try await body()
-    } catch let error as ClientError {
-        FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
-        throw error.isUnreachable ? Exit.unreachable : Exit.refused
-    }
 }
 
 /// Writes JSON for scripts.
@@ -57,4 +72,13 @@ func printJSON<T: Encodable>(_ value: T) throws {
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     encoder.dateEncodingStrategy = .iso8601
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+/// Turns a library input error into an argument error, for `validate()`.
+func validating(_ check: () throws(ClientError) -> Void) throws {
+    do {
+        try check()
+    } catch {
+        throw ValidationError(error.description)
+    }
 }

@@ -4,7 +4,7 @@ import OnSiteClient
 import OnSiteCore
 import OnSiteSync
 
-struct Attach: AsyncParsableCommand {
+struct Attach: AsyncParsableCommand, ReplicaCommand {
     static let configuration = CommandConfiguration(
         abstract: "Attach photos to a report, e.g. of a result (works offline; the photos upload after the records).")
     @OptionGroup var replica: ReplicaOptions
@@ -18,23 +18,13 @@ struct Attach: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await reportingErrors {
-            let store = try replica.open()
-            guard let enrolment = try await store.enrolment() else { throw ClientError.notEnrolled }
-            let record = try await store.report(report).record
-            let prepared = try photos.map {
-                try store.preparePhoto(at: $0, for: record.report, addedBy: enrolment.profile.name,
-                                       verificationId: verification.flatMap(UUID.init(uuidString:)))
-            }
-            let attachments = prepared.map(\.attachment)
-            try await store.record(attachments.map { (.addAttachment($0), record.id) }, queueingPhotosOf: attachments)
-            print("\(attachments.count) photo(s) attached to \(report); they upload with the next `onsite sync`, after the records.")
-            for photo in prepared { PhotoText.printCheck(photo) }
-        }
+        let prepared = try await replica.open().attach(photos: photos, to: report, verification: verification.flatMap(UUID.init(uuidString:)))
+        print("\(prepared.count) photo(s) attached to \(report); they upload with the next `onsite sync`, after the records.")
+        for photo in prepared { PhotoText.printCheck(photo) }
     }
 }
 
-struct Photos: AsyncParsableCommand {
+struct Photos: AsyncParsableCommand, ReplicaCommand {
     static let configuration = CommandConfiguration(
         abstract: "List a report's photos and fetch the ones this replica lacks, verified by hash (supervisors).")
     @OptionGroup var replica: ReplicaOptions
@@ -42,20 +32,14 @@ struct Photos: AsyncParsableCommand {
     @Flag(help: "Only list; fetch nothing.") var list = false
 
     func run() async throws {
-        try await reportingErrors {
-            let store = try replica.open()
-            var record = try await store.report(report).record
-            if !list, record.attachments.contains(where: { !store.blobs.contains($0.sha256) }) {
-                let engine = SyncEngine(replica: store)
-                var sync = SyncReport()
-                try await engine.downloadPhotos(client: try await engine.makeClient(), reportIds: [record.id], into: &sync)
-                print("Fetched \(sync.photos.downloaded) photo(s), \(sync.photos.downloadedBytes) bytes, each verified by its SHA-256."
-                      + (sync.photos.notYetAvailable > 0 ? " \(sync.photos.notYetAvailable) not uploaded yet by the device that took them." : ""))
-                record = try await store.report(report).record
-            }
-            if record.attachments.isEmpty { print("No photos on \(report).") }
-            PhotoText.printAttachments(of: record, uploads: try await store.uploads(), blobs: store.blobs, withPaths: true)
+        let client = try replica.open()
+        if !list, let fetched = try await client.fetchMissingPhotos(of: report) {
+            print("Fetched \(fetched.downloaded) photo(s), \(fetched.downloadedBytes) bytes, each verified by its SHA-256."
+                  + (fetched.notYetAvailable > 0 ? " \(fetched.notYetAvailable) not uploaded yet by the device that took them." : ""))
         }
+        let detail = try await client.detail(of: report)
+        if detail.view.record.attachments.isEmpty { print("No photos on \(report).") }
+        PhotoText.printAttachments(of: detail.view.record, uploads: detail.uploads, blobs: client.replica.blobs, withPaths: true)
     }
 }
 
@@ -74,17 +58,6 @@ enum PhotoText {
 
     static func printWarning(_ warning: PhotoWarning) {
         print("    ⚠ [\(warning.code.rawValue)] \(warning.vietnamese) / \(warning.english)")
-    }
-
-    /// The warnings recorded with an attachment, rebuilt from their codes.
-    static func warnings(of capture: CaptureCheck?) -> [PhotoWarning] {
-        guard let capture else { return [] }
-        return capture.warnings.compactMap { code in
-            PhotoWarning.Code(rawValue: code).map {
-                PhotoWarning($0, distance: $0 == .farFromSite ? capture.distanceToSite : nil,
-                             threshold: $0 == .farFromSite ? PhotoChecker.Configuration().farThreshold : nil)
-            }
-        }
     }
 
     static func printAttachments(of record: ReportRecord, uploads: [String: PhotoUpload], blobs: BlobStore, withPaths: Bool = false) {
@@ -115,7 +88,7 @@ enum PhotoText {
                 if let distance = capture.distanceToSite { facts.append("\(metres(distance)) from the site") }
                 if !facts.isEmpty { print("    EXIF: " + facts.joined(separator: ", ")) }
             }
-            for warning in warnings(of: attachment.capture) { printWarning(warning) }
+            for warning in attachment.capture?.photoWarnings ?? [] { printWarning(warning) }
         }
     }
 

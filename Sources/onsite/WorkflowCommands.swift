@@ -4,7 +4,7 @@ import OnSiteClient
 import OnSiteCore
 import OnSiteSync
 
-struct Act: AsyncParsableCommand {
+struct Act: AsyncParsableCommand, ReplicaCommand {
     static let configuration = CommandConfiguration(
         abstract: "Take a workflow step on a report (works offline; the relay decides if the report moved meanwhile).",
         discussion: """
@@ -27,59 +27,22 @@ struct Act: AsyncParsableCommand {
     @Option(help: "satisfied, acceptable or not_satisfied.") var rating: CitizenRating?
 
     func run() async throws {
-        try await reportingErrors {
-            let store = try replica.open()
-            guard let enrolment = try await store.enrolment() else { throw ClientError.notEnrolled }
-            let view = try await store.report(report)
-            let transition = Transition(
-                action: try makeAction(), expected: view.record.report.status, role: enrolment.profile.role,
-                actor: enrolment.profile.name, at: WireDate.rounded(Date()))
-            try await store.record(.transition(transition), on: view.record.id)
-            let after = try await store.report(report).record.report.status
-            print("\(view.record.report.code): \(view.record.report.status.label) → \(after.label); it syncs with the next `onsite sync`.")
-        }
-    }
-
-    private func require(_ value: String?, _ flag: String) throws -> String {
-        guard let value, !value.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw ValidationError("`\(action.rawValue)` needs \(flag).")
-        }
-        return VietnameseText.normalized(value)
-    }
-
-    private func makeAction() throws -> WorkflowAction {
-        switch action {
-        case .forward: return .forward(unit: try require(unit, "--unit"))
-        case .reject: return .reject(reason: try require(reason, "--reason"))
-        case .requestInformation:
-            guard !missing.isEmpty else { throw ValidationError("`request_information` needs at least one --missing item.") }
-            return .requestInformation(missing: missing.map(VietnameseText.normalized))
-        case .markDuplicate: return .markDuplicate(of: try require(duplicateOf, "--duplicate-of"))
-        case .accept: return .accept
-        case .returnToHub: return .returnToHub(reason: try require(reason, "--reason"), suggestedUnit: suggestedUnit)
-        case .beginVerification: return .beginVerification
-        case .postExtension:
-            guard let text = newDate, let date = WireDate.parse(text) else {
-                throw ValidationError("`post_extension` needs --new-date as ISO 8601, e.g. 2024-04-30T17:00:00+07:00.")
-            }
-            return .postExtension(newExpectedDate: date, reason: try require(reason, "--reason"))
-        case .submitResult: return .submitResult(summary: try require(summary, "--summary"), evidence: evidence)
-        case .approve: return .approve
-        case .editAndApprove: return .editAndApprove(summary: try require(summary, "--summary"))
-        case .sendBack: return .sendBack(reason: try require(reason, "--reason"))
-        case .publish: return .publish
-        case .deliverPrivately: return .deliverPrivately
-        case .rate:
-            guard let rating else { throw ValidationError("`rate` needs --rating satisfied|acceptable|not_satisfied.") }
-            return .rate(rating)
-        case .reopen: return .reopen(reason: try require(reason, "--reason"))
-        case .hide: return .hide(reason: try require(reason, "--reason"))
-        case .unhide: return .unhide(reason: try require(reason, "--reason"))
-        }
+        var request = WorkflowRequest(action)
+        request.unit = unit
+        request.reason = reason
+        request.suggestedUnit = suggestedUnit
+        request.missing = missing
+        request.duplicateOf = duplicateOf
+        request.newDate = newDate
+        request.summary = summary
+        request.evidence = evidence
+        request.rating = rating
+        let step = try await replica.open().act(request, on: report)
+        print("\(step.code): \(step.from.label) → \(step.to.label); it syncs with the next `onsite sync`.")
     }
 }
 
-struct Notice: AsyncParsableCommand {
+struct Notice: AsyncParsableCommand, ReplicaCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print the result notice (Thái Nguyên, appendix II) or the request for more information (Điện Biên) of a report.")
     @OptionGroup var replica: ReplicaOptions
@@ -89,22 +52,11 @@ struct Notice: AsyncParsableCommand {
     @OptionGroup var data: SampleDataOptions
 
     func run() async throws {
-        try await reportingErrors {
-            let record = try await replica.open().report(report).record
-            if information {
-                let missing = InformationRequest.missingItems(in: record.events)
-                guard !missing.isEmpty else {
-                    throw ClientError.invalidInput("\(record.report.code) has no request for information in its history (`onsite act \(record.report.code) request_information --missing …`).")
-                }
-                print(InformationRequest(report: record.report, missing: missing).text)
-            } else {
-                guard let summary = ResultNotice.approvedSummary(in: record.events) else {
-                    throw ClientError.invalidInput("\(record.report.code) has no approved result yet; the notice is made from the approved summary.")
-                }
-                let units = try? data.units()
-                let name = unitName ?? record.report.assignedUnit.map { units?.name(of: $0) ?? $0 } ?? "Cơ quan xử lý"
-                print(ResultNotice(report: record.report, unitName: name, summary: summary).text)
-            }
+        let client = try replica.open()
+        if information {
+            print(try await client.informationRequest(for: report).text)
+        } else {
+            print(try await client.resultNotice(for: report, unitName: unitName, units: try? data.units()).text)
         }
     }
 }

@@ -8,10 +8,8 @@ import Testing
 struct CommandLineTests {
     @Test("Bad input on the command line gets a sentence saying what to do, and queues nothing")
     func badInput() async throws {
-        let (relay, hub) = try ConvergenceTests.seededRelay()
-        let lan = FieldDevice(name: "lan", in: relay.folder)
-        try lan.enroll(with: relay, token: try relay.addDevice(role: "officer", name: "Lan", units: ["phuong-muong-thanh"]))
-        try lan.sync()
+        let (relay, hub) = try Seeded.relay()
+        let lan = try Seeded.officer("lan", on: relay)
         let cases: [(device: FieldDevice, arguments: [String], says: String)] = [
             (lan, ["edit", "DB-2024-00101", "--field", "urgent", "--value", "maybe"], "yes or no"),
             (lan, ["edit", "DB-2024-00101", "--field", "location", "--value", "near the bridge"], "LATITUDE,LONGITUDE"),
@@ -35,13 +33,7 @@ struct CommandLineTests {
 
     @Test("Two officers change one field offline: the loser sees the conflict, keeps their value, and everyone converges")
     func conflictRoundTrip() async throws {
-        let (relay, _) = try ConvergenceTests.seededRelay()
-        let lan = FieldDevice(name: "lan", in: relay.folder)
-        let minh = FieldDevice(name: "minh", in: relay.folder)
-        try lan.enroll(with: relay, token: try relay.addDevice(role: "officer", name: "Lan", units: ["phuong-muong-thanh"]))
-        try minh.enroll(with: relay, token: try relay.addDevice(role: "officer", name: "Minh", units: ["phuong-muong-thanh"]))
-        try lan.sync()
-        try minh.sync()
+        let (relay, _, lan, minh) = try Seeded.twoOfficers()
 
         // Both change the address without seeing each other's change; Minh's is later and wins
         try #require(try lan.onsite("edit", "DB-2024-00102", "--field", "address", "--value", "Tổ 9, sau chợ").status == 0)
@@ -64,5 +56,35 @@ struct CommandLineTests {
         let record = try #require(try await minh.records().first { $0.report.code == "DB-2024-00102" })
         #expect(record.report.address == "Tổ 9, sau chợ")
         #expect(try await lan.records() == minh.records())
+        withExtendedLifetime(relay) {}  // the relay (and the replicas in its folder) live until here
+    }
+
+    @Test("A replica folder that cannot be used gets a sentence saying what to do, never a raw SQLite or Cocoa error")
+    func unusableReplica() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("onsite-unusable-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: base) }
+        // A corrupt replica.sqlite, one that is a folder, a missing replica, and a replica path under a file
+        let corrupt = base.appendingPathComponent("corrupt")
+        try FileManager.default.createDirectory(at: corrupt, withIntermediateDirectories: true)
+        try Data(repeating: 0x42, count: 8192).write(to: corrupt.appendingPathComponent("replica.sqlite"))
+        let folderAsFile = base.appendingPathComponent("folder")
+        try FileManager.default.createDirectory(at: folderAsFile.appendingPathComponent("replica.sqlite"), withIntermediateDirectories: true)
+        let file = base.appendingPathComponent("file")
+        try Data("x".utf8).write(to: file)
+        let cases: [(arguments: [String], says: String)] = [
+            (["status", "--replica", corrupt.path], "is damaged"),
+            (["list", "--replica", folderAsFile.path], "cannot be opened"),
+            (["status", "--replica", base.appendingPathComponent("missing").path], "No replica in"),
+            (["init", "--replica", file.appendingPathComponent("replica").path], "not a folder"),
+        ]
+        for (arguments, says) in cases {
+            let result = try run(Binaries.client, arguments)
+            #expect(result.status == 1, "\(arguments): \(result.combined)")
+            #expect(result.combined.contains(says), "\(arguments): \(result.combined)")
+            for raw in ["SQLite error", "NSCocoaErrorDomain", "Error Domain"] {
+                #expect(!result.combined.contains(raw), "\(arguments): \(result.combined)")
+            }
+        }
     }
 }

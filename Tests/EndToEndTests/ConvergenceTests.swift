@@ -6,30 +6,11 @@ import Testing
 /// Real relay processes and real replicas driven through the `onsite` executable.
 @Suite("End to end: sync and convergence", .serialized)
 struct ConvergenceTests {
-    /// A relay with the sample reports pushed by a hub device.
-    static func seededRelay() throws -> (RelayProcess, hub: FieldDevice) {
-        let relay = try RelayProcess()
-        let hubToken = try relay.addDevice(role: "hub", name: "IOC", units: ["dien-bien"])
-        try relay.start()
-        let hub = FieldDevice(name: "hub", in: relay.folder)
-        try hub.enroll(with: relay, token: hubToken)
-        let imported = try hub.onsite("import", sampleReportsFile)
-        guard imported.status == 0 else { throw E2EError(imported.combined) }
-        try hub.sync()
-        return (relay, hub)
-    }
-
     @Test("Two devices edit different reports offline, sync in either order, and converge with the relay",
           arguments: [false, true])
     func twoDevicesConverge(reversed: Bool) async throws {
         // Given a relay with the samples and two officers of the same ward, both synced
-        let (relay, _) = try Self.seededRelay()
-        let lan = FieldDevice(name: "lan", in: relay.folder)
-        let minh = FieldDevice(name: "minh", in: relay.folder)
-        try lan.enroll(with: relay, token: try relay.addDevice(role: "officer", name: "Lan", units: ["phuong-muong-thanh"]))
-        try minh.enroll(with: relay, token: try relay.addDevice(role: "officer", name: "Minh", units: ["phuong-muong-thanh"]))
-        try lan.sync()
-        try minh.sync()
+        let (relay, _, lan, minh) = try Seeded.twoOfficers()
         #expect(try await lan.records().count == 2)
 
         // When both work offline on different reports
@@ -66,10 +47,8 @@ struct ConvergenceTests {
     @Test("Replaying a change set whose response was lost applies nothing twice")
     func replayAppliesNothingTwice() async throws {
         // Given an officer with a queued note, frozen into a change set
-        let (relay, _) = try Self.seededRelay()
-        let lan = FieldDevice(name: "lan", in: relay.folder)
-        try lan.enroll(with: relay, token: try relay.addDevice(role: "officer", name: "Lan", units: ["phuong-muong-thanh"]))
-        try lan.sync()
+        let (relay, _) = try Seeded.relay()
+        let lan = try Seeded.officer("lan", on: relay)
         try #require(try lan.onsite("note", "DB-2024-00101", "Một lần thôi").status == 0)
         let replica = try Replica(directory: lan.folder)
         let client = try await SyncEngine(replica: replica).makeClient()
@@ -98,10 +77,8 @@ struct ConvergenceTests {
     @Test("Killing the client during its sync loses nothing: the next sync delivers the work once")
     func killDuringSyncLosesNothing() async throws {
         // Given an officer's note written locally
-        let (relay, _) = try Self.seededRelay()
-        let lan = FieldDevice(name: "lan", in: relay.folder)
-        try lan.enroll(with: relay, token: try relay.addDevice(role: "officer", name: "Lan", units: ["phuong-muong-thanh"]))
-        try lan.sync()
+        let (relay, _) = try Seeded.relay()
+        let lan = try Seeded.officer("lan", on: relay)
         try #require(try lan.onsite("note", "DB-2024-00101", "Ghi trước khi mất sóng").status == 0)
 
         // When `onsite sync` is killed while the relay holds the request unanswered

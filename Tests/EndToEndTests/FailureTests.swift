@@ -37,7 +37,7 @@ struct FailureTests {
 
     @Test("An unreachable relay: the sync fails with exit code 75 and every change is kept")
     func unreachableRelay() async throws {
-        let (relay, hub) = try ConvergenceTests.seededRelay()
+        let (relay, hub) = try Seeded.relay()
         try #require(try hub.onsite("note", "DB-2024-00105", "Kiểm tra lại hiện trường").status == 0)
         relay.stop(kill: true)
         let result = try hub.onsite("sync")
@@ -56,7 +56,7 @@ struct FailureTests {
             ("not json at all", 400, "malformed_body"),
           ])
     func malformedChangeSet(body: String, status: Int, code: String) async throws {
-        let (relay, hub) = try ConvergenceTests.seededRelay()
+        let (relay, hub) = try Seeded.relay()
         let replica = try Replica(directory: hub.folder)
         let before = try await replica.status().cursor
         let transport = HTTPTransport(configuration: TransportConfiguration(caCertificatePath: relay.caCertificate.path))
@@ -66,7 +66,7 @@ struct FailureTests {
             headers: [("Authorization", "Bearer \(token)"), ("Content-Type", "application/json")], body: .data(Data(body.utf8))))
         #expect(response.status == status)
         let error = try WireCoding.decode(ErrorBody.self, from: response.body)
-        #expect(error.error.code == code)
+        #expect(error.error.code == ErrorCode(rawValue: code))
         #expect(!error.error.message.isEmpty)
         let health = try await transport.send(HTTPRequest(url: relay.url + "/healthz"))
         #expect(String(decoding: health.body, as: UTF8.self).contains("\"serverVersion\":\(before)"))
@@ -74,7 +74,7 @@ struct FailureTests {
 
     @Test("An invalid operation is refused whole with 422 and the relay's version does not move")
     func invalidOperation() async throws {
-        let (relay, hub) = try ConvergenceTests.seededRelay()
+        let (relay, hub) = try Seeded.relay()
         let replica = try Replica(directory: hub.folder)
         let enrolment = try #require(try await replica.enrolment())
         let before = try await replica.status().cursor
@@ -88,7 +88,7 @@ struct FailureTests {
             _ = try await client.push(OutgoingChangeSet(id: bad.id, body: try WireCoding.encode(bad), operationCount: 1), pending: 1, counters: &counters)
             Issue.record("an invalid change set was accepted")
         } catch let error as ClientError {
-            #expect(error.relayCode == "invalid_value")
+            #expect(error.relayCode == .invalidValue)
             #expect(error.description.contains("latitude"))
         }
         let page = try await client.pull(since: before, limit: 10, pending: 0, counters: &counters)
@@ -97,10 +97,8 @@ struct FailureTests {
 
     @Test("A revoked device is told so clearly and keeps its unsynced work")
     func revokedDevice() async throws {
-        let (relay, _) = try ConvergenceTests.seededRelay()
-        let lan = FieldDevice(name: "lan", in: relay.folder)
-        try lan.enroll(with: relay, token: try relay.addDevice(role: "officer", name: "Lan", units: ["phuong-muong-thanh"]))
-        try lan.sync()
+        let (relay, _) = try Seeded.relay()
+        let lan = try Seeded.officer("lan", on: relay)
         try #require(try lan.onsite("note", "DB-2024-00101", "Ghi chú trước khi bị thu hồi").status == 0)
         let deviceId = try #require(try await lan.status().deviceId)
         try #require(try run(Binaries.relay, ["device", "revoke", "--config", relay.config.path, deviceId]).status == 0)

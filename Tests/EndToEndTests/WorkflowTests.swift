@@ -41,13 +41,7 @@ struct WorkflowEndToEndTests {
     @Test("A step taken offline on a report that left the unit meanwhile is refused without saying where it went; the verification in the same sync is kept")
     func transitionRace() async throws {
         // Given two officers of one ward with the samples
-        let (relay, _) = try ConvergenceTests.seededRelay()
-        let lan = FieldDevice(name: "lan", in: relay.folder)
-        let minh = FieldDevice(name: "minh", in: relay.folder)
-        try lan.enroll(with: relay, token: try relay.addDevice(role: "officer", name: "Lan", units: ["phuong-muong-thanh"]))
-        try minh.enroll(with: relay, token: try relay.addDevice(role: "officer", name: "Minh", units: ["phuong-muong-thanh"]))
-        try lan.sync()
-        try minh.sync()
+        let (relay, _, lan, minh) = try Seeded.twoOfficers()
 
         // When Minh returns the report to the hub while Lan, offline, accepts it and verifies it
         try #require(try minh.onsite("act", "DB-2024-00102", "return_to_hub", "--reason", "Thuộc thẩm quyền Công ty môi trường đô thị", "--suggested-unit", "tp-dien-bien-phu").status == 0)
@@ -76,10 +70,8 @@ struct WorkflowEndToEndTests {
 
     @Test("A role may not take a step that is not its own, even offline: refused locally with what is allowed")
     func forbiddenStepIsRefusedLocally() async throws {
-        let (relay, _) = try ConvergenceTests.seededRelay()
-        let lan = FieldDevice(name: "lan", in: relay.folder)
-        try lan.enroll(with: relay, token: try relay.addDevice(role: "officer", name: "Lan", units: ["phuong-muong-thanh"]))
-        try lan.sync()
+        let (relay, _) = try Seeded.relay()
+        let lan = try Seeded.officer("lan", on: relay)
         let result = try lan.onsite("act", "DB-2024-00101", "publish")
         #expect(result.status == 1)
         #expect(result.error.contains("forwarded"))

@@ -46,7 +46,7 @@ struct ContentEncodingTests {
                                      headers: Self.headers(fixture.hub.token, [(.contentEncoding, "gzip")]), body: ByteBuffer(bytes: bomb)) { response in
                 #expect(response.status == .contentTooLarge)
                 let error = try RelayRouteTests.decode(ErrorBody.self, response.body).error
-                #expect(error.code == "body_too_large")
+                #expect(error.code == .bodyTooLarge)
                 #expect(error.message.contains("inflates past"))
             }
             try await client.execute(uri: "/v1/changesets", method: .post,

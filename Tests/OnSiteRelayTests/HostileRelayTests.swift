@@ -56,12 +56,12 @@ struct HostileRelayTests {
         var huge = fixture.changeSet(from: fixture.officer.id, sequence: 2, [(note, "mine")])
         huge.sequence = .max
         let refused = await relayError { try await accept(huge, by: officer(fixture), on: fixture) }
-        #expect(refused?.detail.code == "invalid_change_set")
+        #expect(refused?.detail.code == .invalidChangeSet)
         // A store poisoned before the bound existed: the device's last sequence is Int64.max
         try await fixture.server.store.poisonLastSequence(of: fixture.officer.id)
         let next = fixture.changeSet(from: fixture.officer.id, sequence: 5, [(note, "mine")])
         let answer = await relayError { try await accept(next, by: officer(fixture), on: fixture) }
-        #expect(answer?.detail.code == "sequence_reused")
+        #expect(answer?.detail.code == .sequenceReused)
         #expect(answer?.detail.message.contains("enrol it again") == true)
     }
 
@@ -78,7 +78,7 @@ struct HostileRelayTests {
             try await client.execute(uri: "/v1/changesets", method: .post, headers: RelayRouteTests.headers(fixture.officer.token), body: ByteBuffer(string: body)) { response in
                 #expect(response.status == .badRequest)
                 let error = try RelayRouteTests.decode(ErrorBody.self, response.body).error
-                #expect(error.code == "malformed_body")
+                #expect(error.code == .malformedBody)
                 #expect(error.message.contains(".at"))
             }
             try await client.execute(uri: "/healthz", method: .get) { response in #expect(response.status == .ok) }
@@ -102,7 +102,7 @@ struct HostileRelayTests {
         let year3000 = await relayError {
             try await accept(title("đóng băng", at: 32_503_679_999_999, sequence: 2, device: fixture.officer), by: officer(fixture), on: fixture, now: now)
         }
-        #expect(year3000?.detail.code == "stamp_in_future")
+        #expect(year3000?.detail.code == .stampInFuture)
         #expect(year3000?.status == .unprocessableContent)
         // A stamp a minute ahead (a drifting clock) is accepted; a later honest write still wins over it later
         let ahead = try await accept(title("hơi sớm", at: millis + 60_000, sequence: 3, device: fixture.officer), by: officer(fixture), on: fixture, now: now)
@@ -148,7 +148,7 @@ struct HostileRelayTests {
         claim.baseVersion = 1
         let result = try await accept(claim, by: officer(fixture), on: fixture)
         #expect(result.results.map(\.outcome) == [.rejected])
-        #expect(result.results.first?.reason?.code == "out_of_scope")
+        #expect(result.results.first?.reason?.code == .outOfScope)
         // Once the relay has served it version 1, the same kind of evidence is delivered
         _ = try await fixture.server.store.pull(since: 0, limit: 1, for: officer(fixture))
         #expect(try await fixture.server.store.servedVersion(of: fixture.officer.id) >= 1)
@@ -169,13 +169,13 @@ struct HostileRelayTests {
         var offline = fixture.changeSet(from: fixture.officer.id, sequence: 2, [(.transition(step), "theirs")])
         offline.baseVersion = 2
         let moved = try await accept(offline, by: officer(fixture), on: fixture).results[0]
-        #expect(moved.reason?.code == "report_moved")
+        #expect(moved.reason?.code == .reportMoved)
         let message = moved.reason?.message ?? ""
         #expect(!message.contains("phuong-him-lam") && !message.contains("THEIRS") && !message.contains("forwarded"))
         // A device that never saw a report, and one asking about an id that does not exist, read the same words
         let never = try await accept(fixture.changeSet(from: fixture.otherWard.id, sequence: 1, [(.addNote(Note(author: "Tuấn", at: Date(), text: "n")), "mine")]), by: otherWard(fixture), on: fixture).results[0]
         let missing = try await accept(fixture.changeSet(from: fixture.otherWard.id, sequence: 2, [(.addNote(Note(author: "Tuấn", at: Date(), text: "n")), "nothing")]), by: otherWard(fixture), on: fixture).results[0]
-        #expect(never.reason?.code == "out_of_scope" && missing.reason?.code == "out_of_scope")
+        #expect(never.reason?.code == .outOfScope && missing.reason?.code == .outOfScope)
         #expect(never.reason?.message.replacingOccurrences(of: "mine", with: "nothing") == missing.reason?.message)
         #expect(!(never.reason?.message.contains("MINE") ?? true))
     }
@@ -194,7 +194,7 @@ struct HostileRelayTests {
         let outcomes = result.results.map(\.outcome)
         #expect(outcomes.prefix(4).allSatisfy { $0 == .applied })
         #expect(outcomes.last == .rejected)
-        #expect(result.results.last?.reason?.code == "record_too_large")
+        #expect(result.results.last?.reason?.code == .recordTooLarge)
         let stored = try await fixture.server.store.recordSize("mine")
         #expect(stored <= limits.maxRecordBytes)
     }

@@ -217,7 +217,7 @@ struct HostileUploadTests {
             let answer = try await Routes.create(client, fixture.officer.token, photo, byteCount: byteCount)
             #expect(answer.status == .unprocessableContent && Routes.errorCode(answer) == "invalid_byte_count")
             let huge = try await Routes.create(client, fixture.officer.token, photo, byteCount: Int64.max)
-            #expect(huge.status == .unprocessableContent && Routes.errorCode(huge) == "attachment_too_large")
+            #expect(huge.status == .unprocessableContent && Routes.errorCode(huge) == .attachmentTooLarge)
         }
     }
 }

@@ -29,7 +29,7 @@ struct MethodNotAllowedTests {
                         #expect(response.headers[.allow] == route.methods.map(\.rawValue).joined(separator: ", "))
                         if method != .head {
                             let body = try RelayRouteTests.decode(ErrorBody.self, response.body)
-                            #expect(body.error.code == "method_not_allowed")
+                            #expect(body.error.code == .methodNotAllowed)
                             #expect(body.error.message.contains(method.rawValue))
                         } else {
                             #expect(response.body.readableBytes == 0)

@@ -37,7 +37,7 @@ struct ProtocolHeaderTests {
                     // Then nothing is read and the answer says what to do
                     #expect(response.status == .badRequest, "\(method) \(uri)")
                     let body = try RelayRouteTests.decode(ErrorBody.self, response.body)
-                    #expect(body.error.code == "unsupported_protocol")
+                    #expect(body.error.code == .unsupportedProtocol)
                     #expect(body.error.message.contains("protocol `\(value)`"))
                 }
             }

@@ -75,12 +75,12 @@ struct RelayRouteTests {
             try await client.execute(uri: "/v1/me", method: .get) { response in
                 #expect(response.status == .unauthorized)
                 let decoded = try Self.decode(ErrorBody.self, response.body)
-                #expect(decoded.error.code == "missing_token")
+                #expect(decoded.error.code == .missingToken)
             }
             try await client.execute(uri: "/v1/changes", method: .get, headers: Self.headers("ost_wrong")) { response in
                 #expect(response.status == .unauthorized)
                 let decoded = try Self.decode(ErrorBody.self, response.body)
-                #expect(decoded.error.code == "invalid_token")
+                #expect(decoded.error.code == .invalidToken)
             }
         }
     }
@@ -93,7 +93,7 @@ struct RelayRouteTests {
             try await client.execute(uri: "/v1/me", method: .get, headers: Self.headers(fixture.officer.token)) { response in
                 #expect(response.status == .forbidden)
                 let error = try Self.decode(ErrorBody.self, response.body).error
-                #expect(error.code == "device_revoked")
+                #expect(error.code == .deviceRevoked)
                 #expect(error.message.contains("unsynced work is kept"))
             }
         }
@@ -145,7 +145,7 @@ struct RelayRouteTests {
                 try Self.decode(PushResult.self, $0.body)
             }
             #expect(result.results.map(\.outcome) == [.applied, .rejected, .rejected, .rejected])
-            #expect(result.results.compactMap(\.reason?.code) == ["out_of_scope", "forbidden_field", "forbidden_operation"])
+            #expect(result.results.compactMap(\.reason?.code) == [.outOfScope, .forbiddenField, .forbiddenOperation])
         }
     }
 
@@ -160,7 +160,7 @@ struct RelayRouteTests {
             try await client.execute(uri: "/v1/changesets", method: .post, headers: Self.headers(fixture.hub.token), body: try Self.body(first)) { response in
                 #expect(response.status == .ok)
             }
-            for (changeSet, status, code) in [(reused, HTTPResponse.Status.conflict, "sequence_reused"), (foreign, .forbidden, "device_mismatch"), (huge, .contentTooLarge, "body_too_large")] {
+            for (changeSet, status, code) in [(reused, HTTPResponse.Status.conflict, ErrorCode.sequenceReused), (foreign, .forbidden, .deviceMismatch), (huge, .contentTooLarge, .bodyTooLarge)] {
                 try await client.execute(uri: "/v1/changesets", method: .post, headers: Self.headers(fixture.hub.token), body: try Self.body(changeSet)) { response in
                     #expect(response.status == status)
                     let decoded = try Self.decode(ErrorBody.self, response.body)

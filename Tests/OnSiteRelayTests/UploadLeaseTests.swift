@@ -22,7 +22,7 @@ struct UploadLeaseTests {
         do {
             try stale.whileHeld { () }
         } catch let error as RelayError {
-            #expect(error.detail.code == "upload_superseded" && error.status.code == 409)
+            #expect(error.detail.code == .uploadSuperseded && error.status.code == 409)
         }
         #expect(try fresh.whileHeld { true })
 

@@ -58,7 +58,7 @@ struct UploadRouteTests {
     }
 
     static func status(_ response: TestResponse) throws -> UploadStatus { try RelayRouteTests.decode(UploadStatus.self, response.body) }
-    static func errorCode(_ response: TestResponse) -> String? { try? RelayRouteTests.decode(ErrorBody.self, response.body).error.code }
+    static func errorCode(_ response: TestResponse) -> ErrorCode? { try? RelayRouteTests.decode(ErrorBody.self, response.body).error.code }
 
     /// The size of the bytes of the (one) upload in progress of `sha256` (uploads are per hash and device).
     static func partialSize(_ fixture: Fixture, _ sha256: String) -> Int? {
@@ -114,9 +114,9 @@ struct UploadRouteTests {
             #expect(again.status == .ok)
             #expect(try Self.status(again).complete)
             let stranger = try await client.execute(uri: "/v1/blobs/\(sha256)", method: .get, headers: RelayRouteTests.headers(fixture.otherWard.token))
-            #expect(stranger.status == .notFound && Self.errorCode(stranger) == "blob_not_referenced")
+            #expect(stranger.status == .notFound && Self.errorCode(stranger) == .blobNotReferenced)
             let strangerUpload = try await Self.create(client, fixture.otherWard.token, photo)
-            #expect(Self.errorCode(strangerUpload) == "blob_not_referenced")
+            #expect(Self.errorCode(strangerUpload) == .blobNotReferenced)
         }
     }
 
@@ -136,14 +136,14 @@ struct UploadRouteTests {
             damaged[100] ^= 0xFF
             let corrupt = try await Self.patch(client, fixture.officer.token, sha256, offset: 5000, damaged,
                                                checksum: "sha256 \(Self.hash(Data(photo[5000..<10000])))")
-            #expect(corrupt.status.code == 460 && Self.errorCode(corrupt) == "checksum_mismatch")
+            #expect(corrupt.status.code == 460 && Self.errorCode(corrupt) == .checksumMismatch)
             #expect(try await self.offset(client, fixture.officer.token, sha256) == 5000)
             #expect(Self.partialSize(fixture, sha256) == 5000, "the discarded chunk left no byte")
 
             // Wrong offset: ahead of the relay, or behind it
             for wrong: Int64 in [7000, 0] {
                 let mismatch = try await Self.patch(client, fixture.officer.token, sha256, offset: wrong, Data(photo[Int(wrong)..<Int(wrong) + 100]))
-                #expect(mismatch.status == .conflict && Self.errorCode(mismatch) == "offset_mismatch")
+                #expect(mismatch.status == .conflict && Self.errorCode(mismatch) == .offsetMismatch)
                 #expect(mismatch.headers[HTTPField.Name("Upload-Offset")!] == "5000")
             }
             #expect(try await self.offset(client, fixture.officer.token, sha256) == 5000)
@@ -165,15 +165,15 @@ struct UploadRouteTests {
         try await fixture.server.makeApplication().test(.router) { client in
             try await Self.seed(client, fixture, [gif])
             let oversized = try await Self.create(client, fixture.officer.token, big)
-            #expect(oversized.status == .unprocessableContent && Self.errorCode(oversized) == "attachment_too_large")
+            #expect(oversized.status == .unprocessableContent && Self.errorCode(oversized) == .attachmentTooLarge)
             let png = try await Self.create(client, fixture.officer.token, gif, type: "image/png")
-            #expect(png.status == .unsupportedMediaType && Self.errorCode(png) == "unsupported_type")
+            #expect(png.status == .unsupportedMediaType && Self.errorCode(png) == .unsupportedType)
             #expect(!FileManager.default.fileExists(atPath: uploads.path), "nothing stored yet")
 
             // A JPEG record whose bytes are not a JPEG: refused on the first bytes, before they are written
             #expect(try await Self.create(client, fixture.officer.token, gif).status == .created)
             let notJPEG = try await Self.patch(client, fixture.officer.token, Self.hash(gif), offset: 0, gif)
-            #expect(notJPEG.status == .unsupportedMediaType && Self.errorCode(notJPEG) == "not_jpeg")
+            #expect(notJPEG.status == .unsupportedMediaType && Self.errorCode(notJPEG) == .notJPEG)
             #expect(Self.partialSize(fixture, Self.hash(gif)) == 0)
             #expect(!fixture.server.store.blobs.hasBlob(Self.hash(gif)))
         }
@@ -210,14 +210,14 @@ struct UploadRouteTests {
             try await Self.seed(client, fixture, [truncated])
             _ = try await Self.create(client, fixture.officer.token, truncated)
             let answer = try await Self.patch(client, fixture.officer.token, sha256, offset: 0, truncated)
-            #expect(answer.status == .unprocessableContent && Self.errorCode(answer) == "truncated_jpeg")
+            #expect(answer.status == .unprocessableContent && Self.errorCode(answer) == .truncatedJPEG)
             let body = try RelayRouteTests.decode(ErrorBody.self, answer.body)
             #expect(body.error.message.contains("end-of-image"))
             #expect(!fixture.server.store.blobs.hasBlob(sha256))
             let download = try await client.execute(uri: "/v1/blobs/\(sha256)", method: .get, headers: RelayRouteTests.headers(fixture.officer.token))
-            #expect(Self.errorCode(download) == "blob_pending")
+            #expect(Self.errorCode(download) == .blobPending)
             let status = try await client.execute(uri: "/v1/uploads/\(sha256)", method: .get, headers: RelayRouteTests.headers(fixture.officer.token))
-            #expect(Self.errorCode(status) == "unknown_upload")
+            #expect(Self.errorCode(status) == .unknownUpload)
             let page = try await client.execute(uri: "/v1/changes?since=0", method: .get, headers: RelayRouteTests.headers(fixture.officer.token))
             #expect(try RelayRouteTests.decode(PullPage.self, page.body).changes.allSatisfy { $0.operation.change.kind != .blobAvailable })
         }

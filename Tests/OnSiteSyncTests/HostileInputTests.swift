@@ -77,7 +77,7 @@ struct HostileChangeSetTests {
         })
     }
 
-    func code(_ changeSet: ChangeSet, limits: SyncLimits = SyncLimits(), now: Date? = nil) -> String? {
+    func code(_ changeSet: ChangeSet, limits: SyncLimits = SyncLimits(), now: Date? = nil) -> ErrorCode? {
         switch ChangeSetValidator(limits: limits).check(changeSet, now: now) {
         case .success: nil
         case .failure(let error): error.code
@@ -88,42 +88,42 @@ struct HostileChangeSetTests {
 
     @Test("sequence and baseVersion are bounded by 2^53, so the relay's arithmetic on them cannot overflow")
     func boundedIntegers() {
-        #expect(code(changeSet([note], sequence: Int64.max)) == "invalid_change_set")
-        #expect(code(changeSet([note], sequence: SyncLimits.maxSequence + 1)) == "invalid_change_set")
+        #expect(code(changeSet([note], sequence: Int64.max)) == .invalidChangeSet)
+        #expect(code(changeSet([note], sequence: SyncLimits.maxSequence + 1)) == .invalidChangeSet)
         #expect(code(changeSet([note], sequence: SyncLimits.maxSequence)) == nil)
-        #expect(code(changeSet([note], baseVersion: SyncLimits.maxSequence + 1)) == "invalid_change_set")
-        #expect(code(changeSet([note], baseVersion: -1)) == "invalid_change_set")
+        #expect(code(changeSet([note], baseVersion: SyncLimits.maxSequence + 1)) == .invalidChangeSet)
+        #expect(code(changeSet([note], baseVersion: -1)) == .invalidChangeSet)
     }
 
     @Test("a stamp with the counter at 2^31 - 1 near year 3000 is refused; a stamp far past the relay's clock is stamp_in_future")
     func poisonedStamps() {
         // {t: 32503679999999, c: 2147483647} is inside the absolute bounds: the relay's clock is what refuses it
         let poison = HybridTimestamp(wallMillis: 32_503_679_999_999, counter: 2_147_483_647, device: "dev-a")
-        #expect(code(changeSet([note], stamp: poison), now: now) == "stamp_in_future")
+        #expect(code(changeSet([note], stamp: poison), now: now) == .stampInFuture)
         let counterPastBound = HybridTimestamp(wallMillis: Fixture.t0, counter: SyncLimits.counterBound, device: "dev-a")
-        #expect(code(changeSet([note], stamp: counterPastBound)) == "invalid_change_set")
+        #expect(code(changeSet([note], stamp: counterPastBound)) == .invalidChangeSet)
         let nearYear3000 = HybridTimestamp(wallMillis: 32_503_679_999_999, counter: 0, device: "dev-a")
         #expect(code(changeSet([note], stamp: nearYear3000)) == nil, "without the relay's clock only the absolute bounds apply")
-        #expect(code(changeSet([note], stamp: nearYear3000), now: now) == "stamp_in_future")
+        #expect(code(changeSet([note], stamp: nearYear3000), now: now) == .stampInFuture)
         let lead = SyncLimits().maxStampLeadMillis
         let atBound = HybridTimestamp(wallMillis: WireDate.millis(now) + lead, counter: 0, device: "dev-a")
         let pastBound = HybridTimestamp(wallMillis: WireDate.millis(now) + lead + 1, counter: 0, device: "dev-a")
         #expect(code(changeSet([note], stamp: atBound), now: now) == nil)
-        #expect(code(changeSet([note], stamp: pastBound), now: now) == "stamp_in_future")
+        #expect(code(changeSet([note], stamp: pastBound), now: now) == .stampInFuture)
     }
 
     @Test("unit codes and identifiers are ASCII without the relay's separators")
     func identifiers() {
         var report = Fixture.report()
         report.area.commune = "C03124|P11,D094"
-        #expect(code(changeSet([.createReport(report)])) == "invalid_value")
+        #expect(code(changeSet([.createReport(report)])) == .invalidValue)
         report = Fixture.report(assignedUnit: "U-HIMLAM,U-OTHER")
-        #expect(code(changeSet([.createReport(report)])) == "invalid_value")
-        #expect(code(changeSet([.setField(.assignedUnit, .text("a|b"))])) == "invalid_value")
-        #expect(code(changeSet([.setField(.category, .text("trật tự"))])) == "invalid_value")
+        #expect(code(changeSet([.createReport(report)])) == .invalidValue)
+        #expect(code(changeSet([.setField(.assignedUnit, .text("a|b"))])) == .invalidValue)
+        #expect(code(changeSet([.setField(.category, .text("trật tự"))])) == .invalidValue)
         let forward = Transition(action: .forward(unit: "U-HIMLAM|x"), expected: .received, role: .hub, actor: "IOC", at: now)
-        #expect(code(changeSet([.transition(forward)])) == "invalid_value")
-        #expect(code(changeSet([note], reportId: "x" + String(repeating: "\u{0301}", count: 100_000))) == "invalid_value")
+        #expect(code(changeSet([.transition(forward)])) == .invalidValue)
+        #expect(code(changeSet([note], reportId: "x" + String(repeating: "\u{0301}", count: 100_000))) == .invalidValue)
         #expect(code(changeSet([.setField(.assignedUnit, .text("phuong-muong-thanh"))])) == nil)
     }
 
@@ -135,7 +135,7 @@ struct HostileChangeSetTests {
             return Character(Unicode.Scalar(UInt32(ascii) + base) ?? "?")
         })
         #expect(fullwidth.count == 64)
-        #expect(code(changeSet([.addAttachment(Fixture.attachment(sha256: fullwidth))])) == "invalid_value")
+        #expect(code(changeSet([.addAttachment(Fixture.attachment(sha256: fullwidth))])) == .invalidValue)
         #expect(!UploadProtocol.isBlobHash(fullwidth))
         #expect(code(changeSet([.addAttachment(Fixture.attachment())])) == nil)
     }
@@ -146,12 +146,12 @@ struct HostileChangeSetTests {
         let marks = String(repeating: "\u{0301}\u{0323}", count: 60_000)
         let result = ChangeSetValidator().check(changeSet([.addNote(Note(author: "A", at: now, text: "a" + marks))]))
         guard case .failure(let error) = result else { Issue.record("a note of 120,000 combining marks passed"); return }
-        #expect(error.code == "invalid_value")
+        #expect(error.code == .invalidValue)
         // A short run in range passes: Vietnamese needs two marks on a letter
         #expect(code(changeSet([.addNote(Note(author: "A", at: now, text: "Nguye\u{0302}\u{0303}n"))])) == nil)
         let thirty = "a" + String(repeating: "\u{0301}\u{0323}", count: 15)
         #expect(code(changeSet([.addNote(Note(author: "A", at: now, text: thirty))])) == nil)
-        #expect(code(changeSet([.addNote(Note(author: "A", at: now, text: thirty + "\u{0301}"))])) == "invalid_value")
+        #expect(code(changeSet([.addNote(Note(author: "A", at: now, text: thirty + "\u{0301}"))])) == .invalidValue)
     }
 
     @Test("limits count bytes and scalars, not grapheme clusters: a 400 KB title is not 500 characters")
@@ -159,23 +159,23 @@ struct HostileChangeSetTests {
         // One grapheme cluster per base letter, each with 30 marks: 500 clusters, 15,500 scalars
         let clusters = String(repeating: "a" + String(repeating: "\u{0308}", count: 30), count: 500)
         #expect(clusters.count == 500)
-        #expect(code(changeSet([.setField(.title, .text(clusters))])) == "invalid_value")
+        #expect(code(changeSet([.setField(.title, .text(clusters))])) == .invalidValue)
         let body = String(repeating: "\u{1F600}", count: 100_001)
-        #expect(code(changeSet([.addNote(Note(author: "A", at: now, text: body))])) == "invalid_value")
+        #expect(code(changeSet([.addNote(Note(author: "A", at: now, text: body))])) == .invalidValue)
     }
 
     @Test("lists inside operations are bounded, and every text in a workflow step is normalised and bounded")
     func workflowTexts() {
         let missing = Array(repeating: "Ảnh", count: SyncLimits().maxListItems + 1)
         let ask = Transition(action: .requestInformation(missing: missing), expected: .received, role: .hub, actor: "IOC", at: now)
-        #expect(code(changeSet([.transition(ask)])) == "invalid_value")
+        #expect(code(changeSet([.transition(ask)])) == .invalidValue)
         let longReason = Transition(action: .hide(reason: String(repeating: "x", count: 501)), expected: .received, role: .hub, actor: "IOC", at: now)
-        #expect(code(changeSet([.transition(longReason)])) == "invalid_value")
+        #expect(code(changeSet([.transition(longReason)])) == .invalidValue)
         var attachment = Fixture.attachment()
         attachment.capture = CaptureCheck(position: nil, capturedAt: nil, distanceToSite: .greatestFiniteMagnitude, isCapturedAfterReceipt: nil, warnings: [])
-        #expect(code(changeSet([.addAttachment(attachment)])) == "invalid_value")
+        #expect(code(changeSet([.addAttachment(attachment)])) == .invalidValue)
         attachment.capture = CaptureCheck(position: GeoPoint(latitude: 91, longitude: 0), capturedAt: nil, distanceToSite: 10, isCapturedAfterReceipt: nil, warnings: [])
-        #expect(code(changeSet([.addAttachment(attachment)])) == "invalid_value")
+        #expect(code(changeSet([.addAttachment(attachment)])) == .invalidValue)
         attachment.capture = CaptureCheck(position: nil, capturedAt: nil, distanceToSite: 10, isCapturedAfterReceipt: nil, warnings: ["photo.far_from_site"])
         #expect(code(changeSet([.addAttachment(attachment)])) == nil)
     }
@@ -229,7 +229,7 @@ struct HostileRelayOperationTests {
         // Well formed, they are refused as the relay's, on a report the device cannot see or that does not exist
         let outsider = Actor(deviceId: "dev-a", role: .officer, units: ["U-OTHER"])
         let record = SyncOperation(reportId: "rpt-1", stamp: Fixture.stamp(0, 0, "dev-a"), change: .recordConflict(Fixture.conflict))
-        #expect(OperationCheck.refusal(of: record, by: outsider, on: nil)?.code == "forbidden_operation")
-        #expect(OperationCheck.refusal(of: record, by: outsider, on: Fixture.record())?.code == "forbidden_operation")
+        #expect(OperationCheck.refusal(of: record, by: outsider, on: nil)?.code == .forbiddenOperation)
+        #expect(OperationCheck.refusal(of: record, by: outsider, on: Fixture.record())?.code == .forbiddenOperation)
     }
 }

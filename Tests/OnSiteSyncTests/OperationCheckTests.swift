@@ -27,22 +27,22 @@ struct OperationCheckTests {
     }
 
     /// What each role gets on a report in its scope (nil = allowed), as OperationCheck implements it.
-    static let inScope: [Role: [Op: String?]] = [
-        .officer:    [.create: "forbidden_operation", .setTitle: nil, .setAssignedUnit: "forbidden_field", .setHiddenReason: "forbidden_field", .addNote: nil, .addVerification: nil,
-                      .addEvent: "forbidden_operation", .addAttachment: nil, .blobAvailable: "forbidden_operation",
-                      .recordConflict: "forbidden_operation", .resolveConflict: nil],
-        .leader:     [.create: "forbidden_operation", .setTitle: nil, .setAssignedUnit: "forbidden_field", .setHiddenReason: "forbidden_field", .addNote: nil, .addVerification: nil,
-                      .addEvent: "forbidden_operation", .addAttachment: nil, .blobAvailable: "forbidden_operation",
-                      .recordConflict: "forbidden_operation", .resolveConflict: nil],
-        .hub:        [.create: nil, .setTitle: nil, .setAssignedUnit: nil, .setHiddenReason: nil, .addNote: nil, .addVerification: "forbidden_operation",
-                      .addEvent: nil, .addAttachment: nil, .blobAvailable: "forbidden_operation",
-                      .recordConflict: "forbidden_operation", .resolveConflict: nil],
-        .supervisor: [.create: "forbidden_operation", .setTitle: "forbidden_operation", .setAssignedUnit: "forbidden_field", .setHiddenReason: "forbidden_field", .addNote: nil, .addVerification: "forbidden_operation",
-                      .addEvent: "forbidden_operation", .addAttachment: "forbidden_operation", .blobAvailable: "forbidden_operation",
-                      .recordConflict: "forbidden_operation", .resolveConflict: "forbidden_operation"],
-        .admin:      [.create: nil, .setTitle: nil, .setAssignedUnit: nil, .setHiddenReason: nil, .addNote: nil, .addVerification: "forbidden_operation",
-                      .addEvent: nil, .addAttachment: nil, .blobAvailable: "forbidden_operation",
-                      .recordConflict: "forbidden_operation", .resolveConflict: nil],
+    static let inScope: [Role: [Op: ErrorCode?]] = [
+        .officer:    [.create: .forbiddenOperation, .setTitle: nil, .setAssignedUnit: .forbiddenField, .setHiddenReason: .forbiddenField, .addNote: nil, .addVerification: nil,
+                      .addEvent: .forbiddenOperation, .addAttachment: nil, .blobAvailable: .forbiddenOperation,
+                      .recordConflict: .forbiddenOperation, .resolveConflict: nil],
+        .leader:     [.create: .forbiddenOperation, .setTitle: nil, .setAssignedUnit: .forbiddenField, .setHiddenReason: .forbiddenField, .addNote: nil, .addVerification: nil,
+                      .addEvent: .forbiddenOperation, .addAttachment: nil, .blobAvailable: .forbiddenOperation,
+                      .recordConflict: .forbiddenOperation, .resolveConflict: nil],
+        .hub:        [.create: nil, .setTitle: nil, .setAssignedUnit: nil, .setHiddenReason: nil, .addNote: nil, .addVerification: .forbiddenOperation,
+                      .addEvent: nil, .addAttachment: nil, .blobAvailable: .forbiddenOperation,
+                      .recordConflict: .forbiddenOperation, .resolveConflict: nil],
+        .supervisor: [.create: .forbiddenOperation, .setTitle: .forbiddenOperation, .setAssignedUnit: .forbiddenField, .setHiddenReason: .forbiddenField, .addNote: nil, .addVerification: .forbiddenOperation,
+                      .addEvent: .forbiddenOperation, .addAttachment: .forbiddenOperation, .blobAvailable: .forbiddenOperation,
+                      .recordConflict: .forbiddenOperation, .resolveConflict: .forbiddenOperation],
+        .admin:      [.create: nil, .setTitle: nil, .setAssignedUnit: nil, .setHiddenReason: nil, .addNote: nil, .addVerification: .forbiddenOperation,
+                      .addEvent: nil, .addAttachment: nil, .blobAvailable: .forbiddenOperation,
+                      .recordConflict: .forbiddenOperation, .resolveConflict: nil],
     ]
 
     static let cells: [(Role, Op)] = Role.allCases.flatMap { role in Op.allCases.map { (role, $0) } }
@@ -54,7 +54,7 @@ struct OperationCheckTests {
         return record
     }
 
-    func check(_ role: Role, _ op: Op, units: Set<String>, record: ReportRecord? = Self.matrixRecord, wasInScope: Bool = false) -> String? {
+    func check(_ role: Role, _ op: Op, units: Set<String>, record: ReportRecord? = Self.matrixRecord, wasInScope: Bool = false) -> ErrorCode? {
         let actor = Actor(deviceId: "dev-x", role: role, units: units)
         let operation = SyncOperation(reportId: "rpt-1", stamp: Fixture.stamp(1, 0, "dev-x"), change: op.change())
         return OperationCheck.refusal(of: operation, by: actor, on: record, wasInScope: wasInScope)?.code
@@ -71,9 +71,9 @@ struct OperationCheckTests {
         let code = check(role, op, units: ["U-OTHER", "C09999"])
         switch (role, op) {
         case (.admin, _): #expect(code == Self.inScope[.admin]?[op] ?? nil)
-        case (_, .create) where role != .hub: #expect(code == "forbidden_operation")   // the role is checked before the scope
-        case (_, .blobAvailable), (_, .recordConflict): #expect(code == "forbidden_operation")   // the relay's own, whatever the scope
-        default: #expect(code == "out_of_scope")
+        case (_, .create) where role != .hub: #expect(code == .forbiddenOperation)   // the role is checked before the scope
+        case (_, .blobAvailable), (_, .recordConflict): #expect(code == .forbiddenOperation)   // the relay's own, whatever the scope
+        default: #expect(code == .outOfScope)
         }
     }
 
@@ -94,7 +94,7 @@ struct OperationCheckTests {
         #expect(actor.canSee(Fixture.report()) == sees)
         #expect(actor.canSee(Fixture.report().scope) == sees)
         // A note (allowed to every role in scope) is allowed exactly when the report is in scope
-        #expect(check(role, .addNote, units: [unit]) == (sees ? nil : "out_of_scope"))
+        #expect(check(role, .addNote, units: [unit]) == (sees ? nil : .outOfScope))
     }
 
     @Test("a report with no assigned unit is held by area only", arguments: Role.allCases)
@@ -133,15 +133,15 @@ struct OperationCheckTests {
             let then = check(role, op, units: ["U-HIMLAM"], record: Self.reassigned, wasInScope: true)
             let refusedBeforeScope: Set<Op> = [.create, .blobAvailable, .recordConflict]
             if refusedBeforeScope.contains(op) {
-                #expect(then == "forbidden_operation")
+                #expect(then == .forbiddenOperation)
             } else if delivered.contains(op) {
                 #expect(then == nil, "\(role) \(op)")
             } else {
-                #expect(then == "out_of_scope", "\(role) \(op)")
+                #expect(then == .outOfScope, "\(role) \(op)")
             }
             // Without the base-version scope, everything but create and the relay's kinds (role first) is out of scope
             let never = check(role, op, units: ["U-HIMLAM"], record: Self.reassigned, wasInScope: false)
-            #expect(never == (refusedBeforeScope.contains(op) ? "forbidden_operation" : "out_of_scope"))
+            #expect(never == (refusedBeforeScope.contains(op) ? ErrorCode.forbiddenOperation : .outOfScope))
         }
     }
 
@@ -150,9 +150,9 @@ struct OperationCheckTests {
         var moved = Self.matrixRecord
         moved.report.area = AdministrativeArea(province: "P12", district: "D100")
         moved.report.assignedUnit = "U-FAR"
-        #expect(check(.supervisor, .addAttachment, units: ["D094"], record: moved, wasInScope: true) == "forbidden_operation")
+        #expect(check(.supervisor, .addAttachment, units: ["D094"], record: moved, wasInScope: true) == .forbiddenOperation)
         #expect(check(.supervisor, .addNote, units: ["D094"], record: moved, wasInScope: true) == nil)
-        #expect(check(.supervisor, .addVerification, units: ["D094"], record: moved, wasInScope: true) == "forbidden_operation")
+        #expect(check(.supervisor, .addVerification, units: ["D094"], record: moved, wasInScope: true) == .forbiddenOperation)
     }
 
     @Test("resolve_conflict needs a recorded conflict of that report; the message points to `onsite conflicts`",
@@ -161,26 +161,26 @@ struct OperationCheckTests {
         let actor = Actor(deviceId: "dev-x", role: role, units: ["U-HIMLAM"])
         let resolve = SyncOperation(reportId: "rpt-1", stamp: Fixture.stamp(1, 0, "dev-x"), change: .resolveConflict(id: UUID()))
         let refusal = try #require(OperationCheck.refusal(of: resolve, by: actor, on: Self.matrixRecord))
-        #expect(refusal.code == "unknown_conflict")
+        #expect(refusal.code == .unknownConflict)
         #expect(refusal.message.contains("onsite conflicts"))
         // And resolving a conflict that is already resolved is allowed (it applies as a no-op)
         var resolved = Self.matrixRecord
         resolved.resolvedConflicts = [Fixture.conflict.id]
         let again = SyncOperation(reportId: "rpt-1", stamp: Fixture.stamp(2, 0, "dev-x"), change: .resolveConflict(id: Fixture.conflict.id))
-        #expect(OperationCheck.refusal(of: again, by: actor, on: resolved)?.code == (role == .supervisor ? "forbidden_operation" : nil))
+        #expect(OperationCheck.refusal(of: again, by: actor, on: resolved)?.code == (role == .supervisor ? ErrorCode.forbiddenOperation : nil))
         #expect(resolved.apply(again) == .superseded)
     }
 
     @Test("record_conflict is the relay's: every device is refused, whatever its role or scope", arguments: Role.allCases)
     func recordConflictFromDevice(role: Role) {
-        #expect(check(role, .recordConflict, units: ["U-HIMLAM"]) == "forbidden_operation")
-        #expect(check(role, .recordConflict, units: ["U-HIMLAM"], record: Fixture.record()) == "forbidden_operation")
+        #expect(check(role, .recordConflict, units: ["U-HIMLAM"]) == .forbiddenOperation)
+        #expect(check(role, .recordConflict, units: ["U-HIMLAM"], record: Fixture.record()) == .forbiddenOperation)
     }
 
     @Test("an operation on a report the relay does not have is refused in the same words as one outside the scope", arguments: [Op.setTitle, .addNote, .addVerification])
     func unknownReport(op: Op) {
-        #expect(check(.officer, op, units: ["U-HIMLAM"], record: nil) == "out_of_scope")
-        #expect(check(.admin, op, units: [], record: nil) == "out_of_scope")
+        #expect(check(.officer, op, units: ["U-HIMLAM"], record: nil) == .outOfScope)
+        #expect(check(.admin, op, units: [], record: nil) == .outOfScope)
     }
 
     @Test("a hub may re-import a report outside its scope when the new copy claims an area it has")
@@ -194,7 +194,7 @@ struct OperationCheckTests {
         // When it sends create_report for the same id with an area in P11
         let claim = SyncOperation(reportId: "rpt-1", stamp: Fixture.stamp(5, 0, "dev-hub-p11"), change: .createReport(Fixture.report()))
         // Then it should be refused as out of scope (today it is allowed, and the re-import overwrites the fields)
-        #expect(OperationCheck.refusal(of: claim, by: actor, on: record)?.code == "out_of_scope")
+        #expect(OperationCheck.refusal(of: claim, by: actor, on: record)?.code == .outOfScope)
     }
 }
 
@@ -222,7 +222,7 @@ struct TransitionCheckTests {
         let stale = operation(.returnToHub(reason: "Không thuộc thẩm quyền.", suggestedUnit: "U-NOONG-BUA"), expected: .forwarded, role: .officer)
         let refusal = try #require(OperationCheck.refusal(of: stale, by: officer, on: moved))
         // Then it is report_moved, and the sentence tells the officer where the report is now
-        #expect(refusal.code == "report_moved")
+        #expect(refusal.code == .reportMoved)
         for fragment in ["DB-2024-00017", "Tiếp nhận xử lý (accepted)", "Chuyển xử lý (forwarded)", "`return_to_hub`", "onsite show DB-2024-00017"] {
             #expect(refusal.message.contains(fragment), "\(refusal.message)")
         }
@@ -233,7 +233,7 @@ struct TransitionCheckTests {
     @Test("report_moved is checked before the workflow: a step that would also be forbidden says the report moved")
     func movedBeforeForbidden() {
         let refusal = OperationCheck.refusal(of: operation(.approve, expected: .resultSubmitted, role: .officer), by: officer, on: record(.approved))
-        #expect(refusal?.code == "report_moved")
+        #expect(refusal?.code == .reportMoved)
     }
 
     @Test("a step the workflow does not allow is refused with forbidden_transition and the workflow's sentence",
@@ -246,7 +246,7 @@ struct TransitionCheckTests {
     func forbiddenTransition(action: WorkflowAction, status: ReportStatus) throws {
         let report = record(status)
         let refusal = try #require(OperationCheck.refusal(of: operation(action, expected: status, role: .officer), by: officer, on: report))
-        #expect(refusal.code == "forbidden_transition")
+        #expect(refusal.code == .forbiddenTransition)
         let workflowError: WorkflowError
         do {
             _ = try Workflow.apply(action, to: report.report, by: .officer, actor: "Quàng Thị Lan", at: Date(timeIntervalSince1970: 1_713_440_000))
@@ -260,9 +260,9 @@ struct TransitionCheckTests {
         // Given an officer's device sending a step in another role (a leader's approve would otherwise be allowed)
         let refusal = OperationCheck.refusal(of: operation(.approve, expected: .resultSubmitted, role: claimed), by: officer, on: record(.resultSubmitted))
         if claimed == .officer {
-            #expect(refusal?.code == "forbidden_transition")
+            #expect(refusal?.code == .forbiddenTransition)
         } else {
-            #expect(refusal?.code == "forbidden_operation")
+            #expect(refusal?.code == .forbiddenOperation)
             #expect(refusal?.message.contains(claimed.rawValue) == true)
         }
         // And the leader's own device may
@@ -273,8 +273,8 @@ struct TransitionCheckTests {
     func scopeFirst() {
         let outside = Actor(deviceId: "dev-officer-b", role: .officer, units: ["U-OTHER"])
         let step = operation(.accept, expected: .received, role: .leader)
-        #expect(OperationCheck.refusal(of: step, by: outside, on: record(.forwarded))?.code == "out_of_scope")
-        #expect(OperationCheck.refusal(of: step, by: officer, on: nil)?.code == "out_of_scope")
+        #expect(OperationCheck.refusal(of: step, by: outside, on: record(.forwarded))?.code == .outOfScope)
+        #expect(OperationCheck.refusal(of: step, by: officer, on: nil)?.code == .outOfScope)
     }
 
     @Test("a step made offline on a report that since left the device's units is report_moved, without saying where it went")
@@ -286,7 +286,7 @@ struct TransitionCheckTests {
         // When B's offline accept arrives with a base version at which B held the report
         let refusal = try #require(OperationCheck.refusal(of: accept, by: officer, on: moved, wasInScope: true))
         // Then it is report_moved, saying the evidence is kept, and nothing of where the report is now
-        #expect(refusal.code == "report_moved")
+        #expect(refusal.code == .reportMoved)
         for fragment in ["rpt-1", "`accept`", "saved"] {
             #expect(refusal.message.contains(fragment), "\(refusal.message)")
         }
@@ -294,7 +294,7 @@ struct TransitionCheckTests {
             #expect(!refusal.message.contains(secret), "\(refusal.message)")
         }
         // And without the base-version scope it is plainly out of scope
-        #expect(OperationCheck.refusal(of: accept, by: officer, on: moved, wasInScope: false)?.code == "out_of_scope")
+        #expect(OperationCheck.refusal(of: accept, by: officer, on: moved, wasInScope: false)?.code == .outOfScope)
     }
 
     @Test("an allowed step applies with the operation id as its event id; replaying it changes nothing")
@@ -308,6 +308,6 @@ struct TransitionCheckTests {
         #expect(report.events.first?.action == "transition:accepted")
         #expect(report.apply(accept) == .superseded)
         // And once applied, the same step from the device again is a report_moved refusal, not a second event
-        #expect(OperationCheck.refusal(of: accept, by: officer, on: report)?.code == "report_moved")
+        #expect(OperationCheck.refusal(of: accept, by: officer, on: report)?.code == .reportMoved)
     }
 }

@@ -63,7 +63,7 @@ struct ValidatorTests {
             _ = try ChangeSetValidator(limits: limits).validated(changeSet([note(), note(), note(), note()]))
             Issue.record("4 operations passed a limit of 3")
         } catch {
-            #expect(error.code == "too_many_operations")
+            #expect(error.code == .tooManyOperations)
         }
     }
 
@@ -73,7 +73,7 @@ struct ValidatorTests {
             _ = try ChangeSetValidator().validated(changeSet([.setField(.title, .text("ok")), .setField(.isUrgent, .text("yes"))]))
             Issue.record("a text value for `urgent` passed")
         } catch {
-            #expect(error.code == "invalid_value")
+            #expect(error.code == .invalidValue)
             #expect(error.message.hasPrefix("operations[1] (set_field on rpt-1):"))
         }
     }
@@ -87,7 +87,7 @@ struct AttachmentValidatorTests {
         ]))
     }
 
-    func code(_ attachment: OnSiteCore.Attachment, limits: SyncLimits = SyncLimits()) -> String? {
+    func code(_ attachment: OnSiteCore.Attachment, limits: SyncLimits = SyncLimits()) -> ErrorCode? {
         if case .failure(let error) = validate(attachment, limits: limits) { error.code } else { nil }
     }
 
@@ -97,17 +97,17 @@ struct AttachmentValidatorTests {
         #expect(limit == 256 * 1024 * 1024)
         #expect(code(Fixture.attachment(byteCount: 1)) == nil)
         #expect(code(Fixture.attachment(byteCount: limit)) == nil)
-        #expect(code(Fixture.attachment(byteCount: limit + 1)) == "attachment_too_large")
-        #expect(code(Fixture.attachment(byteCount: 0)) == "attachment_too_large")
-        #expect(code(Fixture.attachment(byteCount: -1)) == "attachment_too_large")
+        #expect(code(Fixture.attachment(byteCount: limit + 1)) == .attachmentTooLarge)
+        #expect(code(Fixture.attachment(byteCount: 0)) == .attachmentTooLarge)
+        #expect(code(Fixture.attachment(byteCount: -1)) == .attachmentTooLarge)
         var small = SyncLimits()
         small.maxAttachmentBytes = 1_000
-        #expect(code(Fixture.attachment(byteCount: 1_001), limits: small) == "attachment_too_large")
+        #expect(code(Fixture.attachment(byteCount: 1_001), limits: small) == .attachmentTooLarge)
     }
 
     @Test("contentType must be allowed, compared exactly", arguments: ["image/png", "IMAGE/JPEG", "image/jpeg; charset=binary", "", "application/pdf"])
     func contentType(type: String) throws {
-        #expect(code(Fixture.attachment(contentType: type)) == "unsupported_type")
+        #expect(code(Fixture.attachment(contentType: type)) == .unsupportedType)
         var limits = SyncLimits()
         limits.allowedContentTypes = [type]
         // A type the relay is configured to accept passes
@@ -129,17 +129,17 @@ struct AttachmentValidatorTests {
         String(Fixture.sha256.dropLast()) + "g", "", String(repeating: "٣", count: 64),
     ])
     func sha256(bad: String) {
-        #expect(code(Fixture.attachment(sha256: bad)) == "invalid_value")
+        #expect(code(Fixture.attachment(sha256: bad)) == .invalidValue)
     }
 
     @Test("the attachment belongs to the operation's report")
     func reportMismatch() {
-        #expect(code(Fixture.attachment(reportId: "rpt-2")) == "invalid_change_set")
+        #expect(code(Fixture.attachment(reportId: "rpt-2")) == .invalidChangeSet)
     }
 
     @Test("fileName is required and stored in NFC; a valid attachment is otherwise unchanged")
     func fileName() throws {
-        #expect(code(Fixture.attachment(fileName: " \t")) == "invalid_value")
+        #expect(code(Fixture.attachment(fileName: " \t")) == .invalidValue)
         let nfd = "a\u{0301}nh-hie\u{0323}\u{0302}n-tru\u{031B}o\u{031B}\u{0300}ng.jpg"
         let input = Fixture.attachment(fileName: nfd)
         guard case .success(let output) = validate(input), case .addAttachment(let checked) = output.operations[0].change else {
@@ -153,15 +153,15 @@ struct AttachmentValidatorTests {
 
     @Test("stamps are bounded: before year 3000, counter below 2^31")
     func stampBounds() {
-        func stampCode(_ stamp: HybridTimestamp) -> String? {
+        func stampCode(_ stamp: HybridTimestamp) -> ErrorCode? {
             let result = ChangeSetValidator().check(ChangeSet(deviceId: "dev-a", sequence: 1, baseVersion: 0, operations: [
                 SyncOperation(reportId: "rpt-1", stamp: stamp, change: .addNote(Note(author: "A", at: Date(timeIntervalSince1970: 1), text: "n"))),
             ]))
             if case .failure(let error) = result { return error.code } else { return nil }
         }
         #expect(stampCode(HybridTimestamp(wallMillis: 32_503_679_999_999, counter: (1 << 31) - 1, device: "dev-a")) == nil)
-        #expect(stampCode(HybridTimestamp(wallMillis: 32_503_680_000_000, counter: 0, device: "dev-a")) == "invalid_change_set")
-        #expect(stampCode(HybridTimestamp(wallMillis: Fixture.t0, counter: 1 << 31, device: "dev-a")) == "invalid_change_set")
+        #expect(stampCode(HybridTimestamp(wallMillis: 32_503_680_000_000, counter: 0, device: "dev-a")) == .invalidChangeSet)
+        #expect(stampCode(HybridTimestamp(wallMillis: Fixture.t0, counter: 1 << 31, device: "dev-a")) == .invalidChangeSet)
         #expect(stampCode(HybridTimestamp(wallMillis: 1, counter: 0, device: "dev-a")) == nil)
     }
 }

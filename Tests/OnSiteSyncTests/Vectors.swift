@@ -25,7 +25,7 @@ enum Vectors {
     /// `invalid/manifest.json`: what the relay must answer for each file.
     struct InvalidCase: Codable, Sendable {
         /// The error code: `malformed_body` when decoding fails, otherwise the validator's code.
-        var code: String
+        var code: ErrorCode
         /// The HTTP status the relay answers with.
         var status: Int
         var why: String
@@ -95,7 +95,7 @@ enum Vectors {
         var record: ReportRecord?
         var operation: SyncOperation
         /// The refusal code, or nil when the operation is allowed.
-        var code: String?
+        var code: ErrorCode?
         /// Fragments the refusal's message must contain (the sentence the client shows).
         var messageIncludes: [String]?
         /// The report was in the device's scope at the change set's base version (absent: false).

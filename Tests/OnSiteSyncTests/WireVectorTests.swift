@@ -101,11 +101,11 @@ struct InvalidVectorTests {
             changeSet = try WireCoding.decode(ChangeSet.self, from: bytes)
         } catch {
             // Refused while decoding: the relay answers 400 malformed_body.
-            #expect(expected.code == "malformed_body", "\(name): decoding failed (\(error)) but the manifest expects \(expected.code)")
+            #expect(expected.code == .malformedBody, "\(name): decoding failed (\(error)) but the manifest expects \(expected.code)")
             #expect(expected.status == 400)
             return
         }
-        #expect(expected.code != "malformed_body", "\(name) decoded, but the manifest expects malformed_body")
+        #expect(expected.code != .malformedBody, "\(name) decoded, but the manifest expects malformed_body")
         let limits = expected.limits?.applied(to: SyncLimits()) ?? SyncLimits()
         #expect(expected.status == 422)
         #expect(throws: ChangeSetValidationError.self, "\(name): \(expected.why)") {

@@ -4,56 +4,9 @@ import OnSiteClient
 import OnSiteCore
 import OnSiteRelay
 import OnSiteSync
-import Synchronization
+import OnSiteClientTesting
 import OnSiteTesting
 
-
-/// Virtual time shared by the relay and the devices: every step moves it on by one second.
-final class VirtualTime: Sendable {
-    private let millis = Atomic<Int64>(1_713_400_000_000)
-    var now: Date { Date(timeIntervalSince1970: Double(millis.load(ordering: .relaxed)) / 1000) }
-    func advance(by step: Int64 = 1_000) { millis.add(step, ordering: .relaxed) }
-}
-
-/// A real relay store, reached in process through the same intake and pull as the HTTP routes; it can lose
-/// the answer of a push after committing it, as a dropped link would.
-struct LocalRelay: RelayConnection {
-    let store: RelayStore
-    let actor: Actor
-    let time: VirtualTime
-    let link = LinkFault()
-
-    init(store: RelayStore, actor: Actor, time: VirtualTime) {
-        self.store = store
-        self.actor = actor
-        self.time = time
-    }
-
-    func push(_ changeSet: OutgoingChangeSet, pending: Int, counters: inout WireCounters) async throws -> PushResult {
-        let result: PushResult
-        do {
-            (_, result) = try await store.accept(changeSet.body, from: actor, limits: SyncLimits(), now: time.now)
-        } catch let error as RelayError {
-            // What the HTTP client makes of the relay's error body.
-            throw ClientError.relayRefused(status: Int(error.status.code), code: error.detail.code, message: error.detail.message)
-        }
-        if link.takeLoss() {
-            throw ClientError.unreachable("the link dropped before the answer arrived", pending: pending)
-        }
-        return result
-    }
-
-    func pull(since cursor: Int64, limit: Int, pending: Int, counters: inout WireCounters) async throws -> PullPage {
-        try await store.pull(since: cursor, limit: limit, for: actor, now: time.now)
-    }
-}
-
-/// Whether the link drops the next answer.
-final class LinkFault: Sendable {
-    private let losesNext = Mutex(false)
-    func loseNextAnswer(_ lose: Bool) { losesNext.withLock { $0 = lose } }
-    func takeLoss() -> Bool { losesNext.withLock { lose in defer { lose = false }; return lose } }
-}
 
 /// One simulated device: its replica (with its own, possibly wrong, clock) and its link to the relay.
 struct SimulatedDevice {
@@ -123,7 +76,7 @@ struct World {
         let time = self.time
         let replica = try Replica(directory: folder.appendingPathComponent("replica-\(id)"), clock: { time.now.addingTimeInterval(Double(skew) / 1000) })
         let profile = DeviceProfile(deviceId: id, name: name, role: role, units: units, serverVersion: 0,
-                                    serverTimeMillis: Int64(time.now.timeIntervalSince1970 * 1000))
+                                    serverTimeMillis: time.nowMillis)
         try await replica.enroll(Enrolment(relayURL: "in-process", token: "", caCertificatePath: nil, profile: profile))
         let actor = Actor(deviceId: id, role: role, units: Set(units))
         return SimulatedDevice(name: name, role: role, units: units, replica: replica, relay: LocalRelay(store: store, actor: actor, time: time), skew: skew)

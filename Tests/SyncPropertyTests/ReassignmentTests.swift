@@ -1,5 +1,6 @@
 import Foundation
 import OnSiteClient
+import OnSiteClientTesting
 import OnSiteCore
 import OnSiteRelay
 import OnSiteSync

@@ -1,5 +1,6 @@
 import Foundation
 import OnSiteCrypto
+import OnSiteStorage
 
 /// A blob in the replica's content-addressed store.
 public struct StoredBlob: Sendable, Hashable {
@@ -61,10 +62,9 @@ public struct BlobStore: Sendable {
             if count == 0 { break }
             let piece = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
             hasher.update(bytes: piece)
-            guard Self.writeAll(output, piece) else { close(output); throw Self.error("write", temporary) }
+            guard DurableFile.writeAll(output, piece) else { close(output); throw Self.error("write", temporary) }
             total += Int64(count)
         }
-        guard fsync(output) == 0 else { close(output); throw Self.error("fsync", temporary) }
         close(output)
         let sha256 = hasher.finalize().hex
         try publish(temporary, as: sha256)
@@ -84,39 +84,21 @@ public struct BlobStore: Sendable {
                 return false
             }
         }
-        let destination = path(for: sha256)
-        let folder = (destination as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        guard rename(temporary, destination) == 0 else { throw Self.error("store", destination) }
-        let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if descriptor >= 0 {
-            _ = fsync(descriptor)
-            close(descriptor)
+        do {
+            try DurableFile.move(temporary, to: path(for: sha256))
+        } catch {
+            throw ClientError.invalidInput(error.description)
         }
         return true
     }
 
     /// Calls `body` with the blob's bytes mapped into memory (not read into it).
     public func withMappedBlob<T>(_ sha256: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) throws -> T {
-        let file = path(for: sha256)
-        let descriptor = open(file, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw Self.error("read", file) }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw Self.error("read", file) }
-        let size = Int(info.st_size)
-        guard size > 0 else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
-        // Drop the (fsynced, clean) file from the page cache first: faults on a mapping also map neighbouring
-        // pages that are cached, which would make the whole file resident although the walk reads only headers.
-        _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_DONTNEED)
-        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), base != MAP_FAILED else {
-            throw Self.error("map", file)
+        do {
+            return try MappedFile.withBytes(of: path(for: sha256), body)
+        } catch {
+            throw ClientError.invalidInput(error.description)
         }
-        defer { munmap(base, size) }
-        // The walk jumps from segment header to segment header: no read-ahead, so only the pages it touches
-        // become resident (a 200 MB photo of 64 KiB segments maps a few MB, not 200).
-        _ = madvise(base, size, MADV_RANDOM)
-        return body(UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: size))
     }
 
     /// The SHA-256 of `length` bytes of the blob from `offset`, read in pieces.
@@ -140,18 +122,7 @@ public struct BlobStore: Sendable {
         return hasher.finalize()
     }
 
-    private static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
-        var done = 0
-        while done < bytes.count {
-            let count = write(descriptor, bytes.baseAddress?.advanced(by: done), bytes.count - done)
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { return false }
-            done += count
-        }
-        return true
-    }
-
     private static func error(_ action: String, _ path: String) -> ClientError {
-        ClientError.invalidInput("Cannot \(action) \(path): \(String(cString: strerror(errno))).")
+        ClientError.invalidInput(FileFailure(action, path).description)
     }
 }

@@ -91,7 +91,7 @@ public struct PhotoUploader: Sendable {
             do {
                 try await send(upload, path: path, client: client, report: &report, counter: counter, progress: report1)
             } catch let error as ClientError where !error.isUnreachable {
-                if let code = error.relayCode, ["blob_not_referenced", "upload_busy", "upload_superseded", "internal_error"].contains(code) || code.hasPrefix("http_5") {
+                if let code = error.relayCode, code == .blobNotReferenced || code == .uploadBusy || code == .uploadSuperseded || code.isServerFailure {
                     try await replica.setUploadState(.queued, of: upload.sha256, error: error.description)
                     report.deferred[upload.fileName] = error.description
                 } else {

@@ -54,7 +54,7 @@ extension RelayClient {
     public func downloadBlob(_ sha256: String, to path: String, pending: Int, counters: inout WireCounters,
                              progress: (@Sendable (TransferProgress) -> Void)? = nil) async throws -> Bool {
         let response = try await exchange(.get, "/v1/blobs/\(sha256)", body: .none, downloadPath: path, pending: pending, counters: &counters, progress: progress)
-        if response.status == 404, (try? WireCoding.decode(ErrorBody.self, from: response.body))?.error.code == "blob_pending" {
+        if response.status == 404, (try? WireCoding.decode(ErrorBody.self, from: response.body))?.error.code == .blobPending {
             return false
         }
         _ = try decodeSuccess(Empty.self, response, decode: false)
@@ -93,13 +93,7 @@ extension RelayClient {
     }
 
     private func decodeSuccess<T: Decodable>(_ type: T.Type, _ response: HTTPResponse, decode: Bool = true) throws -> T {
-        guard response.isSuccess else {
-            if let error = try? WireCoding.decode(ErrorBody.self, from: response.body) {
-                throw ClientError.relayRefused(status: response.status, code: error.error.code, message: error.error.message)
-            }
-            throw ClientError.relayRefused(status: response.status, code: "http_\(response.status)",
-                                           message: "an HTTP \(response.status) without an OnSite error body; is \(baseURL) an OnSite relay?")
-        }
+        guard response.isSuccess else { throw refusal(response) }
         if !decode, let empty = Empty() as? T { return empty }
         do {
             return try WireCoding.decode(T.self, from: response.body)

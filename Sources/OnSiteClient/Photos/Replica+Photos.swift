@@ -3,45 +3,6 @@ import GRDB
 import OnSiteCore
 import OnSiteSync
 
-/// A photo copied into the replica's blob store and checked against its report, ready to be recorded.
-public struct PreparedPhoto: Sendable, Hashable {
-    public var attachment: Attachment
-    /// The on-site check: capture position and time, distance, warnings (never a refusal).
-    public var check: PhotoCheck
-}
-
-/// One blob in the upload queue.
-public struct PhotoUpload: Sendable, Hashable, Codable {
-    public enum State: String, Sendable, Hashable, Codable {
-        /// Waiting to be sent (maybe partly sent: see ``confirmedOffset``).
-        case queued
-        /// The relay holds the whole, verified blob.
-        case done
-        /// The relay refused it for good (see ``lastError``); it is not retried.
-        case failed
-    }
-
-    public var sha256: String
-    public var byteCount: Int64
-    public var contentType: String
-    public var fileName: String
-    public var reportId: String
-    public var state: State
-    /// The offset the relay last confirmed.
-    public var confirmedOffset: Int64
-    public var lastError: String?
-}
-
-/// What `onsite status` says about photos.
-public struct PhotoQueueStatus: Sendable, Hashable, Codable {
-    public var pendingPhotos = 0
-    /// Bytes still to send (the queued photos' lengths minus what the relay confirmed).
-    public var pendingBytes: Int64 = 0
-    public var failedPhotos = 0
-
-    public init() {}
-}
-
 extension Replica {
     /// The replica's content-addressed blob store (`blobs/` in the replica folder).
     public var blobs: BlobStore { BlobStore(directory: directory.appendingPathComponent("blobs")) }
@@ -76,9 +37,7 @@ extension Replica {
             throw ClientError.invalidInput("Ảnh \(name) bị cắt ngắn hoặc hỏng, không gửi được\(reason). / The JPEG \(name) is cut short or damaged and cannot be sent\(reason). Copy it from the camera again.")
         }
         let check = checker.check(inspection, against: report)
-        let capture = CaptureCheck(
-            position: check.capturePosition, capturedAt: check.captureTime, distanceToSite: check.distanceToSite,
-            isCapturedAfterReceipt: check.isCapturedAfterReceipt, warnings: check.warnings.map(\.code.rawValue))
+        let capture = CaptureCheck(check, farThreshold: checker.configuration.farThreshold)
         let attachment = Attachment(
             reportId: report.id, sha256: stored.sha256, byteCount: stored.byteCount, contentType: "image/jpeg",
             fileName: VietnameseText.normalized(name), verificationId: verificationId, addedBy: addedBy,

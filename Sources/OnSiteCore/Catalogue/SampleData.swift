@@ -11,15 +11,7 @@ public enum SampleData {
     /// as the wire reads them (``WireDate``).
     public static func makeDecoder() -> JSONDecoder {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            guard let date = WireDate.parse(text) else {
-                throw DecodingError.dataCorruptedError(
-                    in: container, debugDescription: "expected an ISO 8601 date such as 2024-04-18T08:30:00Z, got \"\(text)\"")
-            }
-            return date
-        }
+        decoder.dateDecodingStrategy = .custom(WireDate.decode)
         return decoder
     }
 

@@ -265,7 +265,7 @@ struct UploadController: Sendable {
 
     private func offsetMismatch(_ upload: PartialUpload, sent: Int64) throws -> Response {
         let detail = ErrorDetail(
-            code: "offset_mismatch",
+            code: .offsetMismatch,
             message: "The chunk starts at byte \(sent), but the relay holds \(upload.offset) bytes of this upload. Nothing was stored; send from \(upload.offset).")
         var response = try JSONResponse.make(ErrorBody(detail), status: .conflict)
         response.headers[Self.offsetName] = String(upload.offset)

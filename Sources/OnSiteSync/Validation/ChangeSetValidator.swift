@@ -4,10 +4,10 @@ import OnSiteCore
 /// A change set that breaks the protocol: which operation, what is wrong.
 public struct ChangeSetValidationError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Stable code for the error body (`invalid_change_set`, `too_many_operations`, …).
-    public let code: String
+    public let code: ErrorCode
     public let message: String
 
-    init(_ code: String, _ message: String) {
+    init(_ code: ErrorCode, _ message: String) {
         self.code = code
         self.message = message
     }
@@ -38,13 +38,13 @@ public struct ChangeSetValidator: Sendable {
     ///   The client validates its own writes without it (its clock is the one being checked).
     public func validated(_ changeSet: ChangeSet, now: Date? = nil) throws(ChangeSetValidationError) -> ChangeSet {
         guard !changeSet.operations.isEmpty else {
-            throw ChangeSetValidationError("empty_change_set", "The change set has no operations; send at least one.")
+            throw ChangeSetValidationError(.emptyChangeSet, "The change set has no operations; send at least one.")
         }
         guard changeSet.operations.count <= limits.maxOperationsPerChangeSet else {
-            throw ChangeSetValidationError("too_many_operations", "The change set has \(changeSet.operations.count) operations; the limit is \(limits.maxOperationsPerChangeSet). Split it.")
+            throw ChangeSetValidationError(.tooManyOperations, "The change set has \(changeSet.operations.count) operations; the limit is \(limits.maxOperationsPerChangeSet). Split it.")
         }
         guard (1...SyncLimits.maxSequence).contains(changeSet.sequence), (0...SyncLimits.maxSequence).contains(changeSet.baseVersion) else {
-            throw ChangeSetValidationError("invalid_change_set", "`sequence` must be 1 to 2^53 and `baseVersion` 0 to 2^53.")
+            throw ChangeSetValidationError(.invalidChangeSet, "`sequence` must be 1 to 2^53 and `baseVersion` 0 to 2^53.")
         }
         try identifier(changeSet.deviceId, name: "deviceId")
         let stampLimit = now.map { WireDate.millis($0) + limits.maxStampLeadMillis }
@@ -52,7 +52,7 @@ public struct ChangeSetValidator: Sendable {
         var result = changeSet
         for (index, operation) in changeSet.operations.enumerated() {
             guard seen.insert(operation.id).inserted else {
-                throw ChangeSetValidationError("invalid_change_set", "operations[\(index)]: operation id \(operation.id) appears twice in the change set.")
+                throw ChangeSetValidationError(.invalidChangeSet, "operations[\(index)]: operation id \(operation.id) appears twice in the change set.")
             }
             do {
                 result.operations[index] = try validated(operation, deviceId: changeSet.deviceId, stampLimit: stampLimit)
@@ -70,7 +70,7 @@ public struct ChangeSetValidator: Sendable {
         switch operation.change {
         case .createReport(let report):
             guard report.id == operation.reportId else {
-                throw ChangeSetValidationError("invalid_change_set", "the report's id `\(report.id.prefix(limits.maxIdentifierLength))` differs from the operation's reportId.")
+                throw ChangeSetValidationError(.invalidChangeSet, "the report's id `\(report.id.prefix(limits.maxIdentifierLength))` differs from the operation's reportId.")
             }
             operation.change = .createReport(try validated(report))
         case .setField(let field, var value):
@@ -85,7 +85,7 @@ public struct ChangeSetValidator: Sendable {
                 }
             }
             if let problem = value.problem(for: field) {
-                throw ChangeSetValidationError("invalid_value", problem + ".")
+                throw ChangeSetValidationError(.invalidValue, problem + ".")
             }
             operation.change = .setField(field, value)
         case .addNote(var note):
@@ -94,7 +94,7 @@ public struct ChangeSetValidator: Sendable {
             operation.change = .addNote(note)
         case .addVerification(var verification):
             guard verification.reportId == operation.reportId else {
-                throw ChangeSetValidationError("invalid_change_set", "the verification's reportId differs from the operation's reportId.")
+                throw ChangeSetValidationError(.invalidChangeSet, "the verification's reportId differs from the operation's reportId.")
             }
             try position(verification.position, name: "verification.position")
             verification.notes = try text(verification.notes, name: "verification.notes", limit: limits.maxTextLength, required: false)
@@ -106,7 +106,7 @@ public struct ChangeSetValidator: Sendable {
             operation.change = .transition(transition)
         case .addEvent(var event):
             guard event.reportId == operation.reportId else {
-                throw ChangeSetValidationError("invalid_change_set", "the event's reportId differs from the operation's reportId.")
+                throw ChangeSetValidationError(.invalidChangeSet, "the event's reportId differs from the operation's reportId.")
             }
             event.actor = try text(event.actor, name: "event.actor", limit: limits.maxTitleLength, required: true)
             event.action = try text(event.action, name: "event.action", limit: limits.maxIdentifierLength, required: true)
@@ -114,23 +114,26 @@ public struct ChangeSetValidator: Sendable {
             operation.change = .addEvent(event)
         case .addAttachment(var attachment):
             guard attachment.reportId == operation.reportId else {
-                throw ChangeSetValidationError("invalid_change_set", "the attachment's reportId differs from the operation's reportId.")
+                throw ChangeSetValidationError(.invalidChangeSet, "the attachment's reportId differs from the operation's reportId.")
             }
             guard UploadProtocol.isBlobHash(attachment.sha256) else {
-                throw ChangeSetValidationError("invalid_value", "`attachment.sha256` must be 64 lowercase ASCII hex digits (0-9, a-f).")
+                throw ChangeSetValidationError(.invalidValue, "`attachment.sha256` must be 64 lowercase ASCII hex digits (0-9, a-f).")
             }
             guard attachment.byteCount > 0, attachment.byteCount <= limits.maxAttachmentBytes else {
-                throw ChangeSetValidationError("attachment_too_large", "`attachment.byteCount` must be 1 to \(limits.maxAttachmentBytes) bytes.")
+                throw ChangeSetValidationError(.attachmentTooLarge, "`attachment.byteCount` must be 1 to \(limits.maxAttachmentBytes) bytes.")
             }
             guard limits.allowedContentTypes.contains(attachment.contentType) else {
-                throw ChangeSetValidationError("unsupported_type", "`attachment.contentType` \(attachment.contentType.prefix(64)) is not accepted; allowed: \(limits.allowedContentTypes.sorted().joined(separator: ", ")).")
+                throw ChangeSetValidationError(.unsupportedType, "`attachment.contentType` \(attachment.contentType.prefix(64)) is not accepted; allowed: \(limits.allowedContentTypes.sorted().joined(separator: ", ")).")
             }
             attachment.fileName = try text(attachment.fileName, name: "attachment.fileName", limit: limits.maxTitleLength, required: true)
             attachment.addedBy = try text(attachment.addedBy, name: "attachment.addedBy", limit: limits.maxTitleLength, required: true)
             if var capture = attachment.capture {
                 try position(capture.position, name: "attachment.capture.position")
                 if let distance = capture.distanceToSite, !(distance.isFinite && distance >= 0 && distance <= 40_100_000) {
-                    throw ChangeSetValidationError("invalid_value", "`attachment.capture.distanceToSite` must be 0 to 40,100,000 metres.")
+                    throw ChangeSetValidationError(.invalidValue, "`attachment.capture.distanceToSite` must be 0 to 40,100,000 metres.")
+                }
+                if let threshold = capture.farThreshold, !(threshold.isFinite && threshold >= 0 && threshold <= 40_100_000) {
+                    throw ChangeSetValidationError(.invalidValue, "`attachment.capture.farThreshold` must be 0 to 40,100,000 metres.")
                 }
                 capture.warnings = try list(capture.warnings, name: "attachment.capture.warnings") { item, name throws(ChangeSetValidationError) in
                     try identifier(item, name: name)
@@ -177,15 +180,15 @@ public struct ChangeSetValidator: Sendable {
 
     private func check(_ stamp: HybridTimestamp, deviceId: String, limit: Int64?) throws(ChangeSetValidationError) {
         guard stamp.device == deviceId else {
-            throw ChangeSetValidationError("invalid_change_set", "the stamp's device `\(stamp.device.prefix(limits.maxIdentifierLength))` is not the change set's device `\(deviceId)`.")
+            throw ChangeSetValidationError(.invalidChangeSet, "the stamp's device `\(stamp.device.prefix(limits.maxIdentifierLength))` is not the change set's device `\(deviceId)`.")
         }
         guard stamp.wallMillis > 0, stamp.wallMillis < WireDate.endMillis, stamp.counter < SyncLimits.counterBound else {
-            throw ChangeSetValidationError("invalid_change_set", "the stamp's time must be positive and before year 3000, and its counter below 2^31.")
+            throw ChangeSetValidationError(.invalidChangeSet, "the stamp's time must be positive and before year 3000, and its counter below 2^31.")
         }
         if let limit, stamp.wallMillis > limit {
             throw ChangeSetValidationError(
-                "stamp_in_future",
-                "the stamp's time \(WireDate.format(Date(timeIntervalSince1970: Double(stamp.wallMillis) / 1000))) is more than \(limits.maxStampLeadMillis / 60_000) minutes past the relay's clock (\(WireDate.format(Date(timeIntervalSince1970: Double(limit - limits.maxStampLeadMillis) / 1000)))). Nothing was applied; the client re-stamps its queued changes with the relay's time and sends them again.")
+                .stampInFuture,
+                "the stamp's time \(WireDate.format(WireDate.date(millis: stamp.wallMillis))) is more than \(limits.maxStampLeadMillis / 60_000) minutes past the relay's clock (\(WireDate.format(WireDate.date(millis: limit - limits.maxStampLeadMillis)))). Nothing was applied; the client re-stamps its queued changes with the relay's time and sends them again.")
         }
     }
 
@@ -262,7 +265,7 @@ public struct ChangeSetValidator: Sendable {
         _ items: [String], name: String, _ check: (String, String) throws(ChangeSetValidationError) -> String
     ) throws(ChangeSetValidationError) -> [String] {
         guard items.count <= limits.maxListItems else {
-            throw ChangeSetValidationError("invalid_value", "`\(name)` has \(items.count) entries; the limit is \(limits.maxListItems).")
+            throw ChangeSetValidationError(.invalidValue, "`\(name)` has \(items.count) entries; the limit is \(limits.maxListItems).")
         }
         var result: [String] = []
         for (index, item) in items.enumerated() { result.append(try check(item, "\(name)[\(index)]")) }
@@ -271,7 +274,7 @@ public struct ChangeSetValidator: Sendable {
 
     private func position(_ point: GeoPoint?, name: String) throws(ChangeSetValidationError) {
         if let point, !point.isValid {
-            throw ChangeSetValidationError("invalid_value", "`\(name)` must have latitude in -90…90 and longitude in -180…180.")
+            throw ChangeSetValidationError(.invalidValue, "`\(name)` must have latitude in -90…90 and longitude in -180…180.")
         }
     }
 
@@ -279,13 +282,13 @@ public struct ChangeSetValidator: Sendable {
         do {
             return try WireText.normalized(value, limit: limit, maxCombiningMarks: limits.maxCombiningMarks, required: required)
         } catch {
-            throw ChangeSetValidationError("invalid_value", error.message(for: name))
+            throw ChangeSetValidationError(.invalidValue, error.message(for: name))
         }
     }
 
     private func identifier(_ value: String, name: String) throws(ChangeSetValidationError) {
         guard WireText.isIdentifier(value, limit: limits.maxIdentifierLength) else {
-            throw ChangeSetValidationError("invalid_value", WireText.Problem.notIdentifier(limit: limits.maxIdentifierLength).message(for: name))
+            throw ChangeSetValidationError(.invalidValue, WireText.Problem.notIdentifier(limit: limits.maxIdentifierLength).message(for: name))
         }
     }
 }

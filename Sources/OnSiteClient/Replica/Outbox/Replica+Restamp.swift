@@ -16,7 +16,7 @@ extension Replica {
             let id: String = row["id"]
             var changeSet = try WireCoding.decode(ChangeSet.self, from: row["body"] as Data)
             let offset = try setting(.clockOffset, as: Int64.self, db) ?? 0
-            let relayNow = Self.millis(now) + offset
+            let relayNow = WireDate.millis(now) + offset
             let stored = try setting(.clock, as: HybridClock.self, db) ?? HybridClock(device: changeSet.deviceId)
             // Stamps past the relay's time are what was refused: start again from it.
             var clock = stored.last.wallMillis > relayNow ? HybridClock(device: changeSet.deviceId) : stored

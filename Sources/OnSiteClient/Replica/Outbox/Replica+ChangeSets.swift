@@ -3,19 +3,7 @@ import GRDB
 import OnSiteCore
 import OnSiteSync
 
-/// A change set frozen for sending: the same bytes are resent until the relay acknowledges them.
-public struct OutgoingChangeSet: Sendable {
-    public var id: UUID
-    public var body: Data
-    public var operationCount: Int
-
-    public init(id: UUID, body: Data, operationCount: Int) {
-        self.id = id
-        self.body = body
-        self.operationCount = operationCount
-    }
-}
-
+/// The outbox side of sync: frozen change sets and the relay's answers to them.
 extension Replica {
     /// The change set to send next: the frozen one if a send is unfinished, otherwise a new one made
     /// from up to `limit` queued operations. Nil when the outbox is empty.
@@ -78,7 +66,7 @@ extension Replica {
                     try db.execute(
                         sql: "INSERT OR REPLACE INTO rejection (operationId, reportId, kind, code, message, at) VALUES (?, ?, ?, ?, ?, ?)",
                         arguments: [operation.id.uuidString, operation.reportId, operation.change.kind.rawValue,
-                                    outcome.reason?.code ?? "rejected", outcome.reason?.message ?? "refused by the relay", Date()])
+                                    outcome.reason?.code.rawValue ?? "rejected", outcome.reason?.message ?? "refused by the relay", Date()])
                 } else if case .transition = operation.change {
                     try db.execute(sql: "UPDATE outbox SET acknowledgedVersion = ? WHERE operationId = ?",
                                    arguments: [outcome.version ?? 0, operation.id.uuidString])
@@ -93,80 +81,5 @@ extension Replica {
                 try rebuildState(of: reportId, db)
             }
         }
-    }
-
-    /// Applies one pulled page and moves the cursor, in one transaction.
-    public func apply(_ page: PullPage, receivedAt: Date? = nil) async throws {
-        let receivedAt = receivedAt ?? clock()
-        try await writer.write { db in
-            var clock = try setting(.clock, as: HybridClock.self, db)
-            for reportId in page.evictions {
-                // Out of this device's scope now; its own queued operations stay in the outbox and are delivered.
-                try db.execute(sql: "DELETE FROM report WHERE id = ?", arguments: [reportId])
-            }
-            var stale = Set<String>()
-            for snapshot in page.snapshots {
-                try ReportRow.save(state: snapshot, base: snapshot, version: page.serverVersion, db)
-                stale.insert(snapshot.id)
-            }
-            if let serverTime = page.serverTimeMillis {
-                try setSetting(.clockOffset, serverTime - Self.millis(receivedAt), db)
-            }
-            // The relay's time as this device reckons it: pulled stamps far past it are not followed.
-            let steeredNow = Self.millis(receivedAt) + (try setting(.clockOffset, as: Int64.self, db) ?? 0)
-            for entry in page.changes {
-                if try mergeIntoBase(entry.operation, version: entry.version, db) { stale.insert(entry.operation.reportId) }
-                clock?.observe(entry.operation.stamp, wallMillis: steeredNow)
-                // An acknowledged step of this device is now in the base, in log order.
-                try db.execute(sql: "DELETE FROM outbox WHERE operationId = ? AND acknowledgedVersion IS NOT NULL",
-                               arguments: [entry.operation.id.uuidString])
-            }
-            // Acknowledged steps the pull will never bring back (the report left this device's units with them).
-            let settled = try String.fetchAll(db, sql: "SELECT DISTINCT reportId FROM outbox WHERE acknowledgedVersion <= ?", arguments: [page.nextCursor])
-            try db.execute(sql: "DELETE FROM outbox WHERE acknowledgedVersion <= ?", arguments: [page.nextCursor])
-            stale.formUnion(settled)
-            for reportId in stale { try rebuildState(of: reportId, db) }
-            if let clock { try setSetting(.clock, clock, db) }
-            try setSetting(.cursor, page.nextCursor, db)
-            if !page.hasMore { try setSetting(.lastSyncAt, receivedAt, db) }
-        }
-    }
-
-    /// Merges a confirmed operation into a report's base. The visible state follows the base when nothing
-    /// of this device is queued on the report; otherwise it returns true and the caller rebuilds the state.
-    @discardableResult
-    private func mergeIntoBase(_ operation: SyncOperation, version: Int64?, _ db: Database) throws -> Bool {
-        let existing = try ReportRow.fetch(operation.reportId, db)
-        var base: ReportRecord
-        switch (existing?.base, operation.change) {
-        case (.some(let found), _):
-            base = found
-            base.apply(operation)
-        case (.none, .createReport(let report)):
-            base = ReportRecord(created: report, stamp: operation.stamp)
-        case (.none, _):
-            // A report this replica does not hold (or holds only as its own unconfirmed creation).
-            return existing != nil
-        }
-        let queued = try Bool.fetchOne(db, sql: "SELECT 1 FROM outbox WHERE reportId = ? LIMIT 1", arguments: [operation.reportId]) ?? false
-        try ReportRow.save(state: queued ? (existing?.state ?? base) : base, base: base, version: max(version ?? 0, existing?.version ?? 0), db)
-        return queued
-    }
-
-    static func millis(_ date: Date) -> Int64 { WireDate.millis(date) }
-
-    /// Recomputes the visible state as the confirmed base plus the operations still queued.
-    func rebuildState(of reportId: String, _ db: Database) throws {
-        guard let row = try ReportRow.fetch(reportId, db) else { return }
-        let decoder = WireCoding.makeDecoder()
-        let pending = try Data.fetchAll(db, sql: "SELECT operation FROM outbox WHERE reportId = ? ORDER BY position", arguments: [reportId])
-            .map { try decoder.decode(SyncOperation.self, from: $0) }
-        guard var state = row.base else {
-            // Never confirmed by the relay: nothing remains if its own creation was refused.
-            if pending.isEmpty { try db.execute(sql: "DELETE FROM report WHERE id = ?", arguments: [reportId]) }
-            return
-        }
-        for operation in pending { state.apply(operation) }
-        try ReportRow.save(state: state, base: row.base, version: row.version, db)
     }
 }

@@ -3,27 +3,6 @@ import GRDB
 import OnSiteCore
 import OnSiteSync
 
-/// What `onsite list` filters on.
-public struct ReportQuery: Sendable {
-    /// Words that must all appear in the code, title, description or address, ignoring diacritics.
-    public var search: String?
-    public var status: ReportStatus?
-    public var limit: Int
-
-    public init(search: String? = nil, status: ReportStatus? = nil, limit: Int = 200) {
-        self.search = search
-        self.status = status
-        self.limit = limit
-    }
-}
-
-/// A report as the officer sees it, with its count of changes not yet synced.
-public struct ReportView: Sendable, Hashable {
-    public var record: ReportRecord
-    public var pendingOperations: Int
-    public var version: Int64
-}
-
 extension Replica {
     /// Reports matching the query, newest first.
     public func reports(matching query: ReportQuery = ReportQuery()) async throws -> [ReportView] {
@@ -77,17 +56,9 @@ extension Replica {
         try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM rejection ORDER BY at DESC").map { row in
                 Rejection(operationId: row["operationId"], reportId: row["reportId"], kind: row["kind"],
-                          reason: ErrorDetail(code: row["code"], message: row["message"]), at: row["at"])
+                          reason: ErrorDetail(code: ErrorCode(rawValue: row["code"]), message: row["message"]), at: row["at"])
             }
         }
     }
 }
 
-/// An operation of this device that the relay refused.
-public struct Rejection: Sendable, Hashable {
-    public var operationId: String
-    public var reportId: String
-    public var kind: String
-    public var reason: ErrorDetail
-    public var at: Date
-}

@@ -30,7 +30,7 @@ extension Replica {
         var clock = try setting(.clock, as: HybridClock.self, db) ?? HybridClock(device: actor.deviceId)
         // The relay's time, as last measured, not the device's: a clock off by hours must not win every write.
         let offset = try setting(.clockOffset, as: Int64.self, db) ?? 0
-        let stamp = clock.tick(wallMillis: Self.millis(now) + offset)
+        let stamp = clock.tick(wallMillis: WireDate.millis(now) + offset)
         let candidate = SyncOperation(reportId: row?.id ?? reportId, stamp: stamp, change: change)
         let operation: SyncOperation
         switch ChangeSetValidator().check(ChangeSet(deviceId: actor.deviceId, sequence: 1, baseVersion: 0, operations: [candidate])) {

@@ -3,42 +3,6 @@ import GRDB
 import OnSiteCore
 import OnSiteSync
 
-/// The relay this replica syncs with, and who it is there.
-public struct Enrolment: Codable, Sendable, Hashable {
-    public var relayURL: String
-    public var token: String
-    /// The pinned CA, copied into the replica folder at enrolment.
-    public var caCertificatePath: String?
-    public var profile: DeviceProfile
-
-    public init(relayURL: String, token: String, caCertificatePath: String?, profile: DeviceProfile) {
-        self.relayURL = relayURL
-        self.token = token
-        self.caCertificatePath = caCertificatePath
-        self.profile = profile
-    }
-}
-
-/// Where the replica stands with the relay: what `onsite status` prints.
-public struct SyncStatus: Codable, Sendable, Hashable {
-    public var relayURL: String?
-    public var deviceId: String?
-    public var role: Role?
-    public var units: [String]
-    public var cursor: Int64
-    public var lastSyncAt: Date?
-    public var pendingOperations: Int
-    public var pendingByReport: [String: Int]
-    public var reportCount: Int
-    public var rejections: Int
-}
-
-enum SettingKey: String {
-    case enrolment, cursor, lastSyncAt, nextSequence, clock
-    /// Relay clock minus device clock, in milliseconds, as last measured: stamps use the relay's time.
-    case clockOffset
-}
-
 extension Replica {
     func setting<T: Codable>(_ key: SettingKey, as type: T.Type, _ db: Database) throws -> T? {
         guard let text = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [key.rawValue]) else { return nil }
@@ -65,7 +29,7 @@ extension Replica {
             try setSetting(.enrolment, enrolment, db)
             try setSetting(.clock, HybridClock(device: enrolment.profile.deviceId), db)
             if let serverTime = enrolment.profile.serverTimeMillis {
-                try setSetting(.clockOffset, serverTime - Self.millis(clock()), db)
+                try setSetting(.clockOffset, serverTime - WireDate.millis(clock()), db)
             }
         }
     }

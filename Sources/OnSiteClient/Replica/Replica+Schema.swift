@@ -1,41 +1,8 @@
-import Foundation
 import GRDB
-import OnSiteCore
-import OnSiteSync
 
-/// The field replica: one SQLite file (WAL) holding the reports of the device's scope, the outbox of
-/// operations not yet acknowledged, and the sync state.
-///
-/// Each report is kept twice: `base`, merged from what the relay confirmed, and `state`, the base
-/// with the device's pending operations applied on top: what the officer sees. Every command that
-/// changes data writes the new state and the queued operation in one transaction.
-public struct Replica: Sendable {
-    let writer: DatabasePool
-    public let directory: URL
-
-    /// The device's clock (the system clock; tests pass a skewed or virtual one).
-    public let clock: @Sendable () -> Date
-
-    /// Opens the replica in `directory`, creating it (and migrating it) when needed.
-    public init(directory: URL, clock: @escaping @Sendable () -> Date = { Date() }) throws {
-        self.clock = clock
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        var configuration = Configuration()
-        configuration.foreignKeysEnabled = true
-        configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
-        self.directory = directory
-        writer = try DatabasePool(path: directory.appendingPathComponent("replica.sqlite").path, configuration: configuration)
-        try Self.migrator.migrate(writer)
-    }
-
-    /// Whether a replica already exists in `directory`.
-    public static func exists(in directory: URL) -> Bool {
-        FileManager.default.fileExists(atPath: directory.appendingPathComponent("replica.sqlite").path)
-    }
-
+/// The replica's tables, migration by migration: settings, reports, the outbox and frozen change sets,
+/// the relay's refusals, and the photo upload queue.
+extension Replica {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in

@@ -1,0 +1,6 @@
+/// The keys of the replica's `setting` table: enrolment, cursor, sequence, clock.
+enum SettingKey: String {
+    case enrolment, cursor, lastSyncAt, nextSequence, clock
+    /// Relay clock minus device clock, in milliseconds, as last measured: stamps use the relay's time.
+    case clockOffset
+}

@@ -1,0 +1,32 @@
+import Foundation
+
+/// The shared starting points of the end-to-end tests: a relay with the sample reports, and officers of
+/// Mường Thanh ward enrolled and synced through the real `onsite`.
+enum Seeded {
+    /// A relay with the sample reports pushed by a hub device.
+    static func relay() throws -> (RelayProcess, hub: FieldDevice) {
+        let relay = try RelayProcess()
+        let hubToken = try relay.addDevice(role: "hub", name: "IOC", units: ["dien-bien"])
+        try relay.start()
+        let hub = FieldDevice(name: "hub", in: relay.folder)
+        try hub.enroll(with: relay, token: hubToken)
+        let imported = try hub.onsite("import", sampleReportsFile)
+        guard imported.status == 0 else { throw E2EError(imported.combined) }
+        try hub.sync()
+        return (relay, hub)
+    }
+
+    /// An officer of Mường Thanh ward (`lan` is enrolled as "Lan"), enrolled and synced once.
+    static func officer(_ name: String, on relay: RelayProcess) throws -> FieldDevice {
+        let device = FieldDevice(name: name, in: relay.folder)
+        try device.enroll(with: relay, token: try relay.addDevice(role: "officer", name: name.capitalized, units: ["phuong-muong-thanh"]))
+        try device.sync()
+        return device
+    }
+
+    /// The seeded relay with two officers of one ward, Lan and Minh, both synced.
+    static func twoOfficers() throws -> (relay: RelayProcess, hub: FieldDevice, lan: FieldDevice, minh: FieldDevice) {
+        let (relay, hub) = try relay()
+        return (relay, hub, try officer("lan", on: relay), try officer("minh", on: relay))
+    }
+}
