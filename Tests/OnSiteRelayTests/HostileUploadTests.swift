@@ -71,7 +71,7 @@ struct HostileUploadTests {
             #expect(try await Self.availableHashes(client, fixture.otherWard.token).isEmpty)
             let stolen = try await Self.download(client, fixture.otherWard.token, sha256)
             let never = try await Self.download(client, fixture.otherWard.token, unknown)
-            #expect(stolen.status == .notFound && Routes.errorCode(stolen) == "blob_pending")
+            #expect(stolen.status == .notFound && Routes.errorCode(stolen) == .blobPending)
             #expect(Self.shape(stolen, sha256) == Self.shape(never, unknown))
             for route in ["/v1/uploads/\(sha256)"] {
                 let held = try await client.execute(uri: route, method: .get, headers: RelayRouteTests.headers(fixture.otherWard.token))
@@ -85,19 +85,19 @@ struct HostileUploadTests {
             #expect(createHeld.status == .created && createAbsent.status == .created)
             #expect(try Routes.status(createHeld).complete == false)
             let onePatch = try await Routes.patch(client, fixture.otherWard.token, sha256, offset: 0, Data([0xFF]))
-            #expect(onePatch.status == .unprocessableContent && Routes.errorCode(onePatch) == "hash_mismatch")
+            #expect(onePatch.status == .unprocessableContent && Routes.errorCode(onePatch) == .hashMismatch)
 
             // When: it attaches the hash with the right size: still pending, "create" still wants every byte
             try await Self.attachToR2(client, fixture, sha256: sha256, byteCount: Int64(photo.count), sequence: 3)
             #expect(try await Self.availableHashes(client, fixture.otherWard.token).isEmpty)
-            #expect(Routes.errorCode(try await Self.download(client, fixture.otherWard.token, sha256)) == "blob_pending")
+            #expect(Routes.errorCode(try await Self.download(client, fixture.otherWard.token, sha256)) == .blobPending)
             let rightSize = try await Routes.create(client, fixture.otherWard.token, photo)
             #expect(try rightSize.status == .created && Routes.status(rightSize).offset == 0)
             var forged = photo
             forged[forged.count - 3] ^= 0x01
             let wrongBytes = try await Routes.patch(client, fixture.otherWard.token, sha256, offset: 0, forged)
-            #expect(Routes.errorCode(wrongBytes) == "hash_mismatch")
-            #expect(Routes.errorCode(try await Self.download(client, fixture.otherWard.token, sha256)) == "blob_pending")
+            #expect(Routes.errorCode(wrongBytes) == .hashMismatch)
+            #expect(Routes.errorCode(try await Self.download(client, fixture.otherWard.token, sha256)) == .blobPending)
 
             // When: it uploads the real bytes (it had them after all): possession is proved, r2 gets the blob
             #expect(try await Routes.create(client, fixture.otherWard.token, photo).status == .created)
@@ -153,7 +153,7 @@ struct HostileUploadTests {
             let owner = try await Routes.create(client, fixture.officer.token, photo)
 
             // Then: it is not refused, starts at 0, and completes
-            #expect(owner.status == .created, "\(Routes.errorCode(owner) ?? "")")
+            #expect(owner.status == .created, "\(Routes.errorCode(owner)?.rawValue ?? "")")
             let done = try await Routes.patch(client, fixture.officer.token, sha256, offset: 0, photo)
             #expect(try Routes.status(done).complete)
             #expect(fixture.server.store.blobs.hasBlob(sha256))
@@ -215,7 +215,7 @@ struct HostileUploadTests {
         try await fixture.server.makeApplication().test(.router) { client in
             try await Routes.seed(client, fixture, [photo])
             let answer = try await Routes.create(client, fixture.officer.token, photo, byteCount: byteCount)
-            #expect(answer.status == .unprocessableContent && Routes.errorCode(answer) == "invalid_byte_count")
+            #expect(answer.status == .unprocessableContent && Routes.errorCode(answer) == .invalidByteCount)
             let huge = try await Routes.create(client, fixture.officer.token, photo, byteCount: Int64.max)
             #expect(huge.status == .unprocessableContent && Routes.errorCode(huge) == .attachmentTooLarge)
         }

@@ -51,7 +51,7 @@ struct MethodNotAllowedTests {
                         // The router's own 404 (no handler) has the code http_404; a handler's 404 names what is missing.
                         if response.status == .notFound, method != .head {
                             let body = try RelayRouteTests.decode(ErrorBody.self, response.body)
-                            #expect(body.error.code != "http_404", "\(method) \(route.pattern) has no handler")
+                            #expect(body.error.code != .httpStatus(404), "\(method) \(route.pattern) has no handler")
                         }
                     }
                 }

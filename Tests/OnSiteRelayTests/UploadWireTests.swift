@@ -71,7 +71,7 @@ struct UploadWireTests {
             #expect(try done.status == .ok && Routes.status(done).complete)
             let fullwidth = String(repeating: "ａ", count: 64).addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? ""
             let refused = try await client.execute(uri: "/v1/uploads/\(fullwidth)", method: .get, headers: RelayRouteTests.headers(fixture.officer.token))
-            #expect(refused.status == .badRequest && Routes.errorCode(refused) == "invalid_hash")
+            #expect(refused.status == .badRequest && Routes.errorCode(refused) == .invalidHash)
         }
     }
 
@@ -86,7 +86,7 @@ struct UploadWireTests {
             var headers = Routes.headers(fixture.officer.token, offset: 0, chunk: photo)
             headers[HTTPField.Name("Upload-Offset")!] = offset
             let answer = try await client.execute(uri: "/v1/uploads/\(Routes.hash(photo))", method: .patch, headers: headers, body: ByteBuffer(bytes: photo))
-            #expect(answer.status == .badRequest && Routes.errorCode(answer) == "invalid_header")
+            #expect(answer.status == .badRequest && Routes.errorCode(answer) == .invalidHeader)
         }
         #expect(UploadProtocol.parseOffset("0") == 0 && UploadProtocol.parseOffset("123456") == 123_456)
     }

@@ -145,18 +145,18 @@ public struct ChangeSetValidator: Sendable {
         case .blobAvailable(let sha256):
             // Only the relay makes it (refused by OperationCheck), but its content is checked like any other.
             guard UploadProtocol.isBlobHash(sha256) else {
-                throw ChangeSetValidationError("invalid_value", "`sha256` must be 64 lowercase ASCII hex digits (0-9, a-f).")
+                throw ChangeSetValidationError(.invalidValue, "`sha256` must be 64 lowercase ASCII hex digits (0-9, a-f).")
             }
         case .recordConflict(let conflict):
             // Only the relay makes it (refused by OperationCheck), but its content is checked like any other.
             guard conflict.reportId == operation.reportId else {
-                throw ChangeSetValidationError("invalid_change_set", "the conflict's reportId differs from the operation's reportId.")
+                throw ChangeSetValidationError(.invalidChangeSet, "the conflict's reportId differs from the operation's reportId.")
             }
             for (write, name) in [(conflict.kept, "conflict.kept"), (conflict.lost, "conflict.lost")] {
                 try identifier(write.deviceId, name: "\(name).deviceId")
                 try identifier(write.stamp.device, name: "\(name).stamp.d")
                 guard write.stamp.wallMillis > 0, write.stamp.wallMillis < WireDate.endMillis, write.stamp.counter < SyncLimits.counterBound else {
-                    throw ChangeSetValidationError("invalid_change_set", "`\(name).stamp` must have a positive time before year 3000 and a counter below 2^31.")
+                    throw ChangeSetValidationError(.invalidChangeSet, "`\(name).stamp` must have a positive time before year 3000 and a counter below 2^31.")
                 }
                 _ = try text(write.deviceName, name: "\(name).deviceName", limit: limits.maxTitleLength, required: false)
                 if case .text(let value) = write.value {
