@@ -54,7 +54,8 @@ struct WorkflowEndToEndTests {
         // and the report, now with the hub, leaves Lan's replica
         #expect(sync.status == 0)
         #expect(sync.output.contains("report_moved"))
-        #expect(sync.output.contains("returned_to_hub"))
+        // (the report left Lan's units: since issue 8 the refusal names only the id she sent, not where it went)
+        #expect(sync.output.contains("left your units while you were offline"))
         #expect(sync.output.contains("verifications and photos are saved"))
         #expect(try await lan.records().contains { $0.report.code == "DB-2024-00102" } == false)
         #expect(try await lan.status().pendingOperations == 0)
