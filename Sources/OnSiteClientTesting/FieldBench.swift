@@ -49,7 +49,7 @@ public struct FieldBench: Sendable {
     /// The hub of the province with the sample reports created and synced (`Samples/reports.json`).
     public func seededHub() async throws -> BenchDevice {
         let hub = try await enroll("hub", role: .hub, units: [Self.province])
-        try await hub.client.importReports(from: SampleFiles.reports)
+        _ = try await hub.client.importReports(from: SampleFiles.reports)
         try await hub.sync()
         return hub
     }

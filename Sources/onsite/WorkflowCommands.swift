@@ -38,7 +38,7 @@ struct Act: AsyncParsableCommand, ReplicaCommand {
         request.evidence = evidence
         request.rating = rating
         let step = try await replica.open().act(request, on: report)
-        print("\(step.code): \(step.from.label) → \(step.to.label); it syncs with the next `onsite sync`.")
+        print("\(step.reportCode): \(step.from.label) → \(step.to.label); it syncs with the next `onsite sync`.")
     }
 }
 

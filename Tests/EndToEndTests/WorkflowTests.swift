@@ -55,6 +55,7 @@ struct WorkflowEndToEndTests {
         #expect(sync.status == 0)
         #expect(sync.output.contains("report_moved"))
         #expect(!sync.output.contains("returned_to_hub"))
+        #expect(sync.output.contains("left your units while you were offline"))
         #expect(sync.output.contains("verifications and photos are saved"))
         #expect(try await lan.records().contains { $0.report.code == "DB-2024-00102" } == false)
         #expect(try await lan.status().pendingOperations == 0)

@@ -149,7 +149,7 @@ struct FieldClientRecordingTests {
         let (_, lan, _) = try await bench.twoOfficers()
         var accept = WorkflowRequest(.accept)
         let step = try await lan.client.act(accept, on: "DB-2024-00101")
-        #expect(step.code == "DB-2024-00101" && step.from == .forwarded && step.to == .accepted)
+        #expect(step.reportCode == "DB-2024-00101" && step.from == .forwarded && step.to == .accepted)
         // An officer may not approve
         accept.kind = .approve
         await #expect(throws: ClientError.self) { try await lan.client.act(accept, on: "DB-2024-00101") }

@@ -176,6 +176,29 @@ struct FieldClientSyncTests {
         await #expect(throws: ClientError.self) { try await lan.client.resultNotice(for: "DB-2024-00101") }
     }
 
+    @Test("a step refused by the relay shows in the report's detail with its typed code; the photos stay queued in process")
+    func refusedStep() async throws {
+        let bench = try FieldBench()
+        defer { bench.remove() }
+        let (_, lan, minh) = try await bench.twoOfficers()
+        // Given both officers accept the same report offline, with a photo on Lan's side; Minh syncs first
+        try await minh.client.act(WorkflowRequest(.accept), on: "DB-2024-00101")
+        try await lan.client.act(WorkflowRequest(.accept), on: "DB-2024-00101")
+        _ = try await lan.client.attach(photos: [SampleFiles.photos.appendingPathComponent("dbp-site-1.jpg").path], to: "DB-2024-00101")
+        try await minh.sync()
+        // When Lan syncs
+        let report = try await lan.sync()
+        // Then her step is refused as report_moved, and the detail of the report says so
+        #expect(report.rejected.compactMap(\.reason?.code) == [.reportMoved])
+        let detail = try await lan.client.detail(of: "DB-2024-00101")
+        #expect(detail.rejections.map(\.reason.code) == [.reportMoved])
+        #expect(detail.view.record.report.status == .accepted)
+        #expect(detail.deadline == nil)
+        // And the photo, which travels over HTTP only, is still queued
+        #expect(try await lan.client.status().photos.pendingPhotos == 1)
+        #expect(detail.uploads.values.map(\.state) == [.queued])
+    }
+
     @Test("the status carries the sync status's keys with the photo queue beside them")
     func statusJSON() async throws {
         let bench = try FieldBench()

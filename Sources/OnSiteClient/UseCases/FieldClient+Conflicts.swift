@@ -2,19 +2,6 @@ import Foundation
 import OnSiteCore
 import OnSiteSync
 
-/// An open conflict with the code of its report, as `onsite conflicts` lists it.
-public struct OpenConflict: Sendable, Hashable {
-    public var reportCode: String
-    public var conflict: FieldConflict
-}
-
-/// A resolved conflict: the value kept, which syncs like any change.
-public struct ResolvedConflict: Sendable, Hashable {
-    public var reportCode: String
-    public var field: ReportField
-    public var value: FieldValue
-}
-
 extension FieldClient {
     /// Every open conflict of this replica: two people changed one field without seeing each other's change.
     public func openConflicts() async throws -> [OpenConflict] {

@@ -68,9 +68,8 @@ extension FieldClient {
     /// Takes a workflow step on a report, as this device's role, from the status this replica shows. The relay
     /// has the last word: a report that moved meanwhile refuses the step with its current state.
     ///
-    /// - Returns: the status before and after, as this replica now shows them.
     /// - Throws: ``ClientError`` when an input is missing or the workflow does not allow the step.
-    public func act(_ request: WorkflowRequest, on report: String) async throws -> (code: String, from: ReportStatus, to: ReportStatus) {
+    public func act(_ request: WorkflowRequest, on report: String) async throws -> TakenStep {
         let action = try request.makeAction()
         let enrolment = try await enrolment()
         let record = try await replica.report(report).record
@@ -79,7 +78,7 @@ extension FieldClient {
             actor: enrolment.profile.name, at: now())
         try await replica.record(.transition(transition), on: record.id)
         let after = try await replica.report(report).record.report.status
-        return (record.report.code, record.report.status, after)
+        return TakenStep(reportCode: record.report.code, from: record.report.status, to: after)
     }
 
     /// Queues the reports of a JSON file (and their history events) for creation, all or none (hub devices).

@@ -30,18 +30,3 @@ public struct OverdueRequest: Sendable, Hashable {
         throw .invalidInput("\(flag) must be a day (2024-04-01) or an ISO 8601 instant, not \"\(text)\".")
     }
 }
-
-/// The catalogues a supervisor's tables and notices are made with (read from files by the executable).
-public struct Catalogue: Sendable {
-    /// The rules of a province, by its code.
-    public var rules: @Sendable (String) throws -> ProvinceRules
-    public var units: @Sendable () throws -> UnitDirectory
-    public var categories: @Sendable () throws -> [OnSiteCore.Category]
-
-    public init(rules: @escaping @Sendable (String) throws -> ProvinceRules, units: @escaping @Sendable () throws -> UnitDirectory,
-                categories: @escaping @Sendable () throws -> [OnSiteCore.Category]) {
-        self.rules = rules
-        self.units = units
-        self.categories = categories
-    }
-}

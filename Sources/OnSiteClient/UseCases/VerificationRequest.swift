@@ -58,9 +58,3 @@ public struct VerificationRequest: Sendable, Hashable {
         _ = try visitTime()
     }
 }
-
-/// A verification as recorded, with its photos and their on-site checks.
-public struct RecordedVerification: Sendable, Hashable {
-    public var verification: Verification
-    public var photos: [PreparedPhoto]
-}

@@ -5,7 +5,7 @@ import OnSiteCore
 ///
 /// ``makeAction()`` checks that the kind has what it needs (a reason, a unit, a date…) and builds the
 /// ``WorkflowAction``; whether the step is allowed from the report's status and for the device's role is the
-/// workflow's to say, when ``FieldClient/act(_:on:now:)`` records it.
+/// workflow's to say, when ``FieldClient/act(_:on:)`` records it.
 ///
 /// ```swift
 /// var request = WorkflowRequest(.returnToHub)

@@ -20,14 +20,3 @@ public struct SyncOptions: Sendable, Hashable {
         if chunkSize < 1024 { throw .invalidInput("--chunk-size must be at least 1024 bytes.") }
     }
 }
-
-/// Where a sync reports its progress: a line per step of the records' phases, and the photo phase's bytes.
-public struct SyncProgress: Sendable {
-    public var records: (@Sendable (String) -> Void)?
-    public var photos: (@Sendable (PhotoProgress) -> Void)?
-
-    public init(records: (@Sendable (String) -> Void)? = nil, photos: (@Sendable (PhotoProgress) -> Void)? = nil) {
-        self.records = records
-        self.photos = photos
-    }
-}
