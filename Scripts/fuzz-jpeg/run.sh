@@ -12,7 +12,7 @@ cp -n "$ROOT"/Samples/photos/*.jpg "$WORK/corpus/" 2>/dev/null || true
 
 swiftc -sanitize=fuzzer,address -parse-as-library -O -g \
     -module-name FuzzJPEG -o "$WORK/fuzz-jpeg" \
-    "$HERE/FuzzJPEG.swift" "$ROOT/Sources/OnSiteCore/GeoPoint.swift" $(ls "$ROOT"/Sources/OnSiteCore/Evidence/*.swift | grep -v "+Report.swift")
+    "$HERE/FuzzJPEG.swift" "$ROOT/Sources/OnSiteCore/GeoPoint.swift" "$ROOT/Sources/OnSiteCore/CivilCalendar.swift" $(ls "$ROOT"/Sources/OnSiteCore/Evidence/*.swift | grep -v "+Report.swift")
 
 "$WORK/fuzz-jpeg" "$WORK/corpus" -artifact_prefix="$WORK/findings/" -max_total_time="$SECONDS_TO_RUN" \
     -max_len=65536 -timeout=5 -rss_limit_mb=2048 -print_final_stats=1 "$@"

@@ -48,7 +48,7 @@ public enum WireDate {
         let total = millis(date)
         let days = total / 86_400_000
         let inDay = total % 86_400_000
-        let (year, month, day) = civil(fromDays: days)
+        let (year, month, day) = CivilCalendar.date(dayNumber: Int(days))
         var bytes: [UInt8] = []
         bytes.reserveCapacity(24)
         func digits(_ value: Int64, _ count: Int) {
@@ -60,9 +60,9 @@ public enum WireDate {
                 divisor /= 10
             }
         }
-        digits(year, 4); bytes.append(UInt8(ascii: "-"))
-        digits(month, 2); bytes.append(UInt8(ascii: "-"))
-        digits(day, 2); bytes.append(UInt8(ascii: "T"))
+        digits(Int64(year), 4); bytes.append(UInt8(ascii: "-"))
+        digits(Int64(month), 2); bytes.append(UInt8(ascii: "-"))
+        digits(Int64(day), 2); bytes.append(UInt8(ascii: "T"))
         digits(inDay / 3_600_000, 2); bytes.append(UInt8(ascii: ":"))
         digits(inDay / 60_000 % 60, 2); bytes.append(UInt8(ascii: ":"))
         digits(inDay / 1000 % 60, 2); bytes.append(UInt8(ascii: "."))
@@ -114,7 +114,7 @@ public enum WireDate {
               b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"),
               let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
               let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
-              (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year),
+              (1...12).contains(month), day >= 1, day <= CivilCalendar.daysIn(month: Int(month), year: Int(year)),
               hour < 24, minute < 60, second < 60
         else { return nil }
         var index = 19
@@ -146,44 +146,9 @@ public enum WireDate {
             return nil
         }
         guard index == b.count else { return nil }
-        let seconds = days(fromYear: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
+        let seconds = Int64(CivilCalendar.dayNumber(year: Int(year), month: Int(month), day: Int(day))) * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
         let total = seconds * 1000 + millis
         guard total >= earliestMillis, total < endMillis else { return nil }
         return Self.date(millis: total)
-    }
-
-    // MARK: Proleptic Gregorian arithmetic on bounded integers (days since 1970-01-01)
-
-    static func isLeap(_ year: Int64) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
-
-    static func daysIn(month: Int64, year: Int64) -> Int64 {
-        switch month {
-        case 2: isLeap(year) ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    /// Days from 1970-01-01 to a date of years 0…9999 (H. Hinnant's `days_from_civil`).
-    static func days(fromYear year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// The date of a day count from 1970-01-01 (H. Hinnant's `civil_from_days`), for counts of ``range``.
-    static func civil(fromDays count: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = count + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

@@ -23,9 +23,9 @@ enum EXIFTime {
         let bytes = Array(text.utf8)
         guard bytes.count >= 10, bytes[4] == bytes[7], bytes[4] == 0x3A || bytes[4] == 0x2D,
             let year = number(bytes, 0, 4), let month = number(bytes, 5, 2), let day = number(bytes, 8, 2),
-            (1900...2999).contains(year), (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day)
+            (1900...2999).contains(year), (1...12).contains(month), (1...CivilCalendar.daysIn(month: month, year: year)).contains(day)
         else { return nil }
-        return daysFromCivil(year: year, month: month, day: day) * 86_400
+        return CivilCalendar.dayNumber(year: year, month: month, day: day) * 86_400
     }
 
     /// `+HH:MM`, `-HH:MM` (or `+HHMM`) as seconds east of UTC; `Z` is zero.
@@ -49,24 +49,6 @@ enum EXIFTime {
             parts[2] < 61
         else { return nil }
         return parts[0] * 3600 + parts[1] * 60 + parts[2]
-    }
-
-    /// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
     }
 
     /// The decimal number in `length` ASCII digits at `start`, or nil if any is not a digit.

@@ -1,6 +1,7 @@
 import Foundation
 import OnSiteCore
 import OnSiteCrypto
+import OnSiteStorage
 
 /// The relay's blobs on the file system, next to the store file.
 ///
@@ -76,7 +77,7 @@ public final class RelayBlobStore: Sendable {
 
     /// Records an upload's durable offset (write to a temporary file, fsync, rename, fsync the folder).
     func save(_ upload: PartialUpload) throws {
-        try Self.writeDurably(try JSONEncoder().encode(upload), to: uploadMetaPath(upload.key))
+        try DurableFile.write(try JSONEncoder().encode(upload), to: uploadMetaPath(upload.key))
     }
 
     /// Forgets an upload and its bytes.
@@ -120,7 +121,7 @@ public final class RelayBlobStore: Sendable {
         }
         guard actual == upload.sha256 else { return .hashMismatch(actual: actual) }
         guard upload.contentType == "image/jpeg" else { return .valid }
-        let inspection = try Self.withMappedFile(path) { JPEGInspector.inspect(buffer: $0) }
+        let inspection = try MappedFile.withBytes(of: path) { JPEGInspector.inspect(buffer: $0) }
         guard inspection.isJPEG else { return .notJPEG }
         guard inspection.isComplete else { return .incompleteJPEG(inspection.structureError) }
         return .valid
@@ -130,59 +131,8 @@ public final class RelayBlobStore: Sendable {
     /// there already (another device's upload of the same bytes), the upload is only forgotten.
     func publish(_ upload: PartialUpload) throws {
         guard !hasBlob(upload.sha256) else { return discardUpload(upload.key) }
-        let destination = blobPath(upload.sha256)
-        let folder = (destination as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let source = uploadDataPath(upload.key)
-        let descriptor = open(source, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw BlobFileError("open", source) }
-        let synced = fsync(descriptor) == 0
-        close(descriptor)
-        guard synced else { throw BlobFileError("fsync", source) }
-        guard rename(source, destination) == 0 else { throw BlobFileError("rename", destination) }
-        Self.syncDirectory(folder)
+        try DurableFile.move(uploadDataPath(upload.key), to: blobPath(upload.sha256))
         unlink(uploadMetaPath(upload.key))
-    }
-
-    // MARK: Helpers
-
-    static func writeDurably(_ data: Data, to path: String) throws {
-        let temporary = path + ".tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw BlobFileError("create", temporary) }
-        let written = data.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        let synced = fsync(descriptor) == 0
-        close(descriptor)
-        guard written == data.count, synced, rename(temporary, path) == 0 else { throw BlobFileError("write", path) }
-        syncDirectory((path as NSString).deletingLastPathComponent)
-    }
-
-    static func syncDirectory(_ path: String) {
-        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { return }
-        _ = fsync(descriptor)
-        close(descriptor)
-    }
-
-    static func withMappedFile<T>(_ path: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) throws -> T {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw BlobFileError("open", path) }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw BlobFileError("stat", path) }
-        let size = Int(info.st_size)
-        guard size > 0 else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
-        // Drop the (fsynced, clean) file from the page cache first: faults on a mapping also map neighbouring
-        // pages that are cached, which would make the whole file resident although the walk reads only headers.
-        _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_DONTNEED)
-        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), base != MAP_FAILED else {
-            throw BlobFileError("map", path)
-        }
-        defer { munmap(base, size) }
-        // The walk jumps from segment header to segment header: no read-ahead, so only the pages it touches
-        // become resident (a 200 MB photo of 64 KiB segments maps a few MB, not 200).
-        _ = madvise(base, size, MADV_RANDOM)
-        return body(UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: size))
     }
 }
 

@@ -24,13 +24,14 @@ struct EXIFTimeTests {
         }
     }
 
-    @Test func daysFromCivilMatchesFoundation() {
+    @Test func civilDayNumbersMatchFoundation() {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
         for (year, month, day) in [(1900, 3, 1), (2000, 2, 29), (2024, 4, 18), (2999, 12, 31)] {
             let date = calendar.date(from: DateComponents(year: year, month: month, day: day))
-            let days = EXIFTime.daysFromCivil(year: year, month: month, day: day)
+            let days = CivilCalendar.dayNumber(year: year, month: month, day: day)
             #expect(date?.timeIntervalSince1970 == TimeInterval(days * 86_400))
+            #expect(CivilCalendar.date(dayNumber: days) == (year, month, day))
         }
     }
 
