@@ -49,6 +49,8 @@ let package = Package(
         // Durable files (temp file, fsync, rename, fsync the folder), mapped reads and the durable SQLite
         // configuration, shared by client and relay.
         .target(name: "OnSiteStorage", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        // A real `onsite-relay serve` process to run against: the benchmarks' and the end-to-end tests' launcher.
+        .target(name: "OnSiteRelayProcess"),
         // Fixtures shared by the test targets (seeded generators).
         .target(name: "OnSiteTesting"),
 
@@ -105,7 +107,7 @@ let package = Package(
         .executableTarget(
             name: "onsite-bench",
             dependencies: [
-                "OnSiteClient", "OnSiteCore", "OnSiteSync", "OnSiteCrypto",
+                "OnSiteClient", "OnSiteCore", "OnSiteSync", "OnSiteCrypto", "OnSiteRelayProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -133,7 +135,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["OnSiteClient", "OnSiteSync", "OnSiteCore", "OnSiteTesting", "onsite", "onsite-relay"]
+            dependencies: ["OnSiteClient", "OnSiteSync", "OnSiteCore", "OnSiteTesting", "OnSiteRelayProcess", "onsite", "onsite-relay"]
         ),
     ]
 )

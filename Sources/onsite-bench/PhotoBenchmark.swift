@@ -1,4 +1,5 @@
 import Foundation
+import OnSiteRelayProcess
 import OnSiteClient
 import OnSiteCore
 import OnSiteCrypto
@@ -12,7 +13,7 @@ struct PhotoBenchmark {
     let folder: URL
 
     func run() async throws {
-        let relay = try BenchRelay(folder: folder, pageSize: 500, maxUploadChunkBytes: 512 << 20)
+        let relay = try RelayProcess(benchFolder: folder, pageSize: 500, maxUploadChunkBytes: 512 << 20)
         let hubToken = try relay.addDevice(role: .hub, units: ["dien-bien"])
         let officerToken = try relay.addDevice(role: .officer, units: ["phuong-muong-thanh"])
         try relay.start()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OnSiteRelayProcess
 import OnSiteClient
 import OnSiteCore
 import OnSiteCrypto
@@ -30,7 +31,7 @@ struct SyncBenchmark: AsyncParsableCommand {
             return try await PhotoBenchmark(megabytes: photos, chunkSizes: chunkKib.map { $0 << 10 }, folder: folder).run()
         }
 
-        let relay = try BenchRelay(folder: folder, pageSize: pageSize)
+        let relay = try RelayProcess(benchFolder: folder, pageSize: pageSize)
         let hubToken = try relay.addDevice(role: .hub, units: ["dien-bien"])
         let readerToken = try relay.addDevice(role: .supervisor, units: ["dien-bien"])
         try relay.start()
@@ -78,7 +79,7 @@ struct SyncBenchmark: AsyncParsableCommand {
         }
     }
 
-    func enrolledReplica(in directory: URL, relay: BenchRelay, token: String) async throws -> Replica {
+    func enrolledReplica(in directory: URL, relay: RelayProcess, token: String) async throws -> Replica {
         let replica = try Replica(directory: directory)
         let client = RelayClient(baseURL: relay.url, token: token, caCertificatePath: relay.caCertificatePath)
         var counters = WireCounters()

@@ -1,4 +1,5 @@
 import Foundation
+import OnSiteRelayProcess
 import OnSiteCore
 import OnSiteSync
 import Testing

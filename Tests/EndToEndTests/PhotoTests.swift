@@ -1,4 +1,5 @@
 import Foundation
+import OnSiteRelayProcess
 import OnSiteClient
 import OnSiteCore
 import OnSiteSync

@@ -1,4 +1,5 @@
 import Foundation
+import OnSiteRelayProcess
 #if canImport(Glibc)
 import Glibc
 #endif

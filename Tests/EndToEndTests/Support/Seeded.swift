@@ -1,4 +1,5 @@
 import Foundation
+import OnSiteRelayProcess
 
 /// The shared starting points of the end-to-end tests: a relay with the sample reports, and officers of
 /// Mường Thanh ward enrolled and synced through the real `onsite`.

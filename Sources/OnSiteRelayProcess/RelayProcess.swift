@@ -1,0 +1,136 @@
+import Foundation
+
+/// A real `onsite-relay serve` process on loopback over TLS, in a folder of its own: what the benchmarks and the
+/// end-to-end tests run against (one launcher for both).
+///
+/// ```swift
+/// let relay = try RelayProcess(binary: relayBinary, folder: scratch)
+/// let token = try relay.addDevice(role: "officer", name: "Lan", units: ["phuong-muong-thanh"])
+/// try relay.start()
+/// defer { relay.stop() }
+/// ```
+public final class RelayProcess: @unchecked Sendable {
+    // @unchecked: `process` and `port` change only in start/stop, which one task calls; the rest is immutable.
+    public let binary: URL
+    public let folder: URL
+    public let config: URL
+    /// The pilot CA devices pin (`onsite enroll --ca-cert`).
+    public let caCertificate: URL
+    public private(set) var port: Int = 0
+    private var process: Process?
+    /// When set, the relay runs with at most this many open files (`ulimit -n`), like a small server.
+    public var openFileLimit: Int?
+    /// Whether the folder is deleted when the object goes (a temporary folder made for it).
+    private let ownsFolder: Bool
+
+    public var url: String { "https://127.0.0.1:\(port)" }
+    public var caCertificatePath: String { caCertificate.path }
+    /// The relay's process id while it runs.
+    public var processIdentifier: Int32? { process?.processIdentifier }
+
+    /// Makes a pilot TLS pair (`onsite-relay cert`) and `relay.json` in `folder` (a new temporary folder when nil).
+    ///
+    /// - Parameter extraConfiguration: more keys for `relay.json`, e.g. `"connections": {"maxConnections": 100}`.
+    public init(binary: URL, folder: URL? = nil, pageSize: Int = 50, extraConfiguration: String = "") throws {
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            throw RelayProcessError("onsite-relay is not built at \(binary.path); run `swift build` first.")
+        }
+        self.binary = binary
+        ownsFolder = folder == nil
+        self.folder = folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("onsite-relay-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: self.folder, withIntermediateDirectories: true)
+        let tls = self.folder.appendingPathComponent("tls")
+        let made = try Self.run(binary, ["cert", "--self-signed", "--host", "127.0.0.1", "--out", tls.path])
+        guard made.status == 0 else { throw RelayProcessError("onsite-relay cert failed: \(made.output)\(made.error)") }
+        caCertificate = tls.appendingPathComponent("ca.pem")
+        config = self.folder.appendingPathComponent("relay.json")
+        let json = """
+            {"host": "127.0.0.1", "port": 0, "dataDirectory": "data", "pageSize": \(pageSize),
+             "tls": {"certificateChain": "tls/cert.pem", "privateKey": "tls/key.pem"}\(extraConfiguration.isEmpty ? "" : ", " + extraConfiguration)}
+            """
+        try Data(json.utf8).write(to: config)
+    }
+
+    /// Enrols a device (`onsite-relay device add`) and returns its token.
+    public func addDevice(role: String, name: String, units: [String]) throws -> String {
+        let result = try Self.run(binary, ["device", "add", "--config", config.path, "--role", role, "--name", name, "--json"]
+                                  + units.flatMap { ["--unit", $0] })
+        guard result.status == 0, let data = result.output.data(using: .utf8),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: String], let token = object["token"]
+        else { throw RelayProcessError("onsite-relay device add failed: \(result.output)\(result.error)") }
+        return token
+    }
+
+    /// Starts the relay (on the same port after the first start) and waits until it listens.
+    public func start() throws {
+        let process = Process()
+        let arguments = ["serve", "--config", config.path, "--log-level", "warning"] + (port == 0 ? [] : ["--port", String(port)])
+        if let openFileLimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -n \(openFileLimit) && exec \"$0\" \"$@\"", binary.path] + arguments
+        } else {
+            process.executableURL = binary
+            process.arguments = arguments
+        }
+        let log = folder.appendingPathComponent("relay-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: log)
+        process.standardError = process.standardOutput
+        try process.run()
+        self.process = process
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("onsite-relay listening on") }),
+               let portText = line.split(separator: ":").dropFirst(2).first?.prefix(while: \.isNumber), let port = Int(portText) {
+                self.port = port
+                return
+            }
+            guard process.isRunning else { throw RelayProcessError("the relay exited: \(text)") }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        throw RelayProcessError("the relay did not start within 20 s; see \(log.path)")
+    }
+
+    /// Stops the relay as a crash would (SIGKILL) or politely (SIGTERM).
+    public func stop(kill: Bool = false) {
+        guard let process, process.isRunning else { return }
+        if kill { Foundation.kill(process.processIdentifier, SIGKILL) } else { process.terminate() }
+        process.waitUntilExit()
+    }
+
+    /// Freezes the relay: connections are accepted by the kernel but nothing is answered.
+    public func pause() { if let process { Foundation.kill(process.processIdentifier, SIGSTOP) } }
+    public func resume() { if let process { Foundation.kill(process.processIdentifier, SIGCONT) } }
+
+    deinit {
+        resume()
+        stop()
+        if ownsFolder { try? FileManager.default.removeItem(at: folder) }
+    }
+
+    /// Runs the relay binary to completion, its output and errors in files (not pipes, so nothing can block).
+    static func run(_ program: URL, _ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+        let process = Process()
+        process.executableURL = program
+        process.arguments = arguments
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("onsite-relay-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let out = scratch.appendingPathComponent("out"), err = scratch.appendingPathComponent("err")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        try process.run()
+        process.waitUntilExit()
+        return (process.terminationStatus, (try? String(contentsOf: out, encoding: .utf8)) ?? "",
+                (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+    }
+}
+
+/// The relay process could not be prepared or started, with what to do.
+public struct RelayProcessError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
