@@ -40,7 +40,7 @@ public final class RelayProcess: @unchecked Sendable {
         self.folder = folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("onsite-relay-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: self.folder, withIntermediateDirectories: true)
         let tls = self.folder.appendingPathComponent("tls")
-        let made = try Self.run(binary, ["cert", "--self-signed", "--host", "127.0.0.1", "--out", tls.path])
+        let made = try ProgramRun.run(binary, ["cert", "--self-signed", "--host", "127.0.0.1", "--out", tls.path])
         guard made.status == 0 else { throw RelayProcessError("onsite-relay cert failed: \(made.output)\(made.error)") }
         caCertificate = tls.appendingPathComponent("ca.pem")
         config = self.folder.appendingPathComponent("relay.json")
@@ -53,7 +53,7 @@ public final class RelayProcess: @unchecked Sendable {
 
     /// Enrols a device (`onsite-relay device add`) and returns its token.
     public func addDevice(role: String, name: String, units: [String]) throws -> String {
-        let result = try Self.run(binary, ["device", "add", "--config", config.path, "--role", role, "--name", name, "--json"]
+        let result = try ProgramRun.run(binary, ["device", "add", "--config", config.path, "--role", role, "--name", name, "--json"]
                                   + units.flatMap { ["--unit", $0] })
         guard result.status == 0, let data = result.output.data(using: .utf8),
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: String], let token = object["token"]
@@ -107,25 +107,6 @@ public final class RelayProcess: @unchecked Sendable {
         resume()
         stop()
         if ownsFolder { try? FileManager.default.removeItem(at: folder) }
-    }
-
-    /// Runs the relay binary to completion, its output and errors in files (not pipes, so nothing can block).
-    static func run(_ program: URL, _ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-        let process = Process()
-        process.executableURL = program
-        process.arguments = arguments
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("onsite-relay-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let out = scratch.appendingPathComponent("out"), err = scratch.appendingPathComponent("err")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        try process.run()
-        process.waitUntilExit()
-        return (process.terminationStatus, (try? String(contentsOf: out, encoding: .utf8)) ?? "",
-                (try? String(contentsOf: err, encoding: .utf8)) ?? "")
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import OnSiteRelayProcess
 
 /// Finds the `onsite` and `onsite-relay` executables SwiftPM built next to the test bundle.
 enum Binaries {
@@ -17,33 +18,10 @@ enum Binaries {
 }
 
 /// A finished run of a command.
-struct CommandResult: Sendable {
-    var status: Int32
-    var output: String
-    var error: String
+typealias CommandResult = ProgramRun
 
-    var combined: String { output + error }
-}
-
-/// Runs a program to completion, capturing its output (files, not pipes, so nothing can block).
+/// Runs a program to completion, capturing its output.
 @discardableResult
 func run(_ program: URL, _ arguments: [String], in directory: URL? = nil) throws -> CommandResult {
-    let process = Process()
-    process.executableURL = program
-    process.arguments = arguments
-    if let directory { process.currentDirectoryURL = directory }
-    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("onsite-run-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: scratch) }
-    let out = scratch.appendingPathComponent("out"), err = scratch.appendingPathComponent("err")
-    FileManager.default.createFile(atPath: out.path, contents: nil)
-    FileManager.default.createFile(atPath: err.path, contents: nil)
-    process.standardOutput = try FileHandle(forWritingTo: out)
-    process.standardError = try FileHandle(forWritingTo: err)
-    try process.run()
-    process.waitUntilExit()
-    return CommandResult(
-        status: process.terminationStatus,
-        output: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
-        error: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+    try ProgramRun.run(program, arguments, in: directory)
 }
