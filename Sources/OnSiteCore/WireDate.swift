@@ -38,11 +38,6 @@ public enum WireDate {
         return Int64(value)
     }
 
-    /// Whether the date lies in the wire's range (a parsed date always does).
-    public static func isInRange(_ date: Date) -> Bool {
-        range.contains(date)
-    }
-
     /// `2024-04-18T08:30:00.000Z`. A date outside ``range`` is written as the nearer bound.
     public static func format(_ date: Date) -> String {
         let total = millis(date)

@@ -38,4 +38,28 @@ struct ConnectionTests {
         #expect(requests >= 10)
         #expect(connections == 1, "\(requests) requests opened \(connections) connections")
     }
+
+    @Test("change sets travel gzip-compressed once the relay has said it reads gzip")
+    func compressedChangeSets() async throws {
+        // Given an officer with 15 long notes queued: three change sets of five
+        let world = try PhotoTests.World()
+        let lan = try world.officer("lan")
+        let text = String(repeating: "Mặt đường bị sụt lún, nước đọng sau mưa. ", count: 50)
+        for index in 1...15 {
+            try #require(try lan.onsite("note", "DB-2024-00101", "\(index). \(text)").status == 0)
+        }
+        let replica = try Replica(directory: lan.folder)
+        var engine = SyncEngine(replica: replica)
+        engine.changeSetSize = 5
+        let client = try await engine.makeClient()
+
+        // When it pushes over a fresh client (the first change set goes before the relay has answered once)
+        var report = SyncReport()
+        try await engine.push(client: client, into: &report)
+
+        // Then all 15 are applied, and the bytes sent are well under the notes' own text: the 2nd and 3rd were gzip
+        let textBytes = 15 * text.utf8.count
+        #expect(report.changeSetsPushed == 3 && report.operationsApplied == 15)
+        #expect(report.push.bytesSent < textBytes * 6 / 10, "\(report.push.bytesSent) bytes sent for \(textBytes) bytes of text")
+    }
 }
