@@ -47,9 +47,9 @@ public struct RelayClient: Sendable {
         try await send(.post, "/v1/changesets", body: changeSet.body, as: PushResult.self, pending: pending, counters: &counters)
     }
 
-    /// One page of changes after `cursor`.
-    public func pull(since cursor: Int64, limit: Int, pending: Int, counters: inout WireCounters) async throws -> PullPage {
-        try await send(.get, "/v1/changes?since=\(cursor)&limit=\(limit)", body: nil, as: PullPage.self, pending: pending, counters: &counters)
+    /// One page: changes after the request's cursor, or the next records of a snapshot.
+    public func pull(_ request: PullRequest, pending: Int, counters: inout WireCounters) async throws -> PullPage {
+        try await send(.get, "/v1/changes?\(request.query)", body: nil, as: PullPage.self, pending: pending, counters: &counters)
     }
 
     /// Wraps the typed-throwing transport in a `Result` (works around a Swift 6.3 SIL ownership crash

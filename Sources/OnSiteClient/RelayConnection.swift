@@ -7,7 +7,7 @@ import OnSiteSync
 /// store in process through the same two calls.
 public protocol RelayConnection: Sendable {
     func push(_ changeSet: OutgoingChangeSet, pending: Int, counters: inout WireCounters) async throws -> PushResult
-    func pull(since cursor: Int64, limit: Int, pending: Int, counters: inout WireCounters) async throws -> PullPage
+    func pull(_ request: PullRequest, pending: Int, counters: inout WireCounters) async throws -> PullPage
 }
 
 extension RelayClient: RelayConnection {}

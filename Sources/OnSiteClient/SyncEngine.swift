@@ -10,6 +10,8 @@ public struct SyncReport: Sendable, Hashable {
     public var replayedChangeSets = 0
     public var rejected: [OperationResult] = []
     public var entriesPulled = 0
+    /// Whole records received: snapshot pages and reports that entered this device's scope.
+    public var recordsPulled = 0
     public var pagesPulled = 0
     public var cursor: Int64 = 0
     public var push = WireCounters()
@@ -97,17 +99,24 @@ public struct SyncEngine: Sendable {
     public func pull(client: some RelayConnection, into report: inout SyncReport, progress: (@Sendable (String) -> Void)? = nil) async throws {
         let start = ContinuousClock.now
         defer { report.pullSeconds += (ContinuousClock.now - start).seconds }
-        var cursor = try await replica.status().cursor
+        var status = try await replica.status()
         while true {
-            let pending = try await replica.status().pendingOperations
-            let page = try await client.pull(since: cursor, limit: pageSize, pending: pending, counters: &report.pull)
+            // A snapshot in progress (a first pull, or a cursor the relay no longer keeps) goes on where it stopped.
+            let request = PullRequest(since: status.cursor, limit: pageSize, snapshot: try await replica.snapshotInProgress())
+            let page = try await client.pull(request, pending: status.pendingOperations, counters: &report.pull)
             try await replica.apply(page)
             report.pagesPulled += 1
             report.entriesPulled += page.changes.count
-            cursor = page.nextCursor
-            progress?("pulled \(report.entriesPulled) change(s), cursor \(cursor) of \(page.serverVersion)")
+            report.recordsPulled += page.snapshots.count
+            status = try await replica.status()
+            if let snapshot = page.snapshot, !snapshot.isComplete {
+                progress?("pulled \(report.recordsPulled) report(s) of a snapshot at version \(snapshot.version)")
+            } else {
+                progress?("pulled \(report.entriesPulled) change(s) and \(report.recordsPulled) whole report(s), cursor \(status.cursor) of \(page.serverVersion)")
+            }
             if !page.hasMore { break }
         }
+        let cursor = status.cursor
         report.cursor = cursor
     }
 }

@@ -31,7 +31,7 @@ public struct LocalRelay: RelayConnection {
         return result
     }
 
-    public func pull(since cursor: Int64, limit: Int, pending: Int, counters: inout WireCounters) async throws -> PullPage {
-        try await store.pull(since: cursor, limit: limit, for: actor, now: time.now)
+    public func pull(_ request: PullRequest, pending: Int, counters: inout WireCounters) async throws -> PullPage {
+        try await store.pull(request, for: actor, now: time.now)
     }
 }

@@ -80,6 +80,7 @@ struct LogBatch {
             sql: "INSERT INTO log (operationId, changeSetId, deviceId, reportId, operation) VALUES (?, ?, ?, ?, ?)",
             arguments: [operation.id.uuidString, changeSetId.uuidString, deviceId, operation.reportId, encoded])
         let version = db.lastInsertedRowID
+        try AttachmentReference.record(operation, deviceId: deviceId, db: db)
         recordBytes[record.id, default: 0] += encoded.count
         records[record.id] = record
         versions[record.id] = version

@@ -39,6 +39,8 @@ public struct RelayConfiguration: Codable, Sendable, Hashable {
     public var uploadExpiryHours: Double = 24
     /// The connection cap, idle timeout and TCP keepalive.
     public var connections: ConnectionLimits = ConnectionLimits()
+    /// How long the change log is kept before it is folded into the records (see ``LogRetention``).
+    public var log: LogRetention = LogRetention()
 
     public init() {}
 
@@ -55,6 +57,7 @@ public struct RelayConfiguration: Codable, Sendable, Hashable {
         maxUploadChunkBytes = try container.decodeIfPresent(Int.self, forKey: .maxUploadChunkBytes) ?? defaults.maxUploadChunkBytes
         uploadExpiryHours = try container.decodeIfPresent(Double.self, forKey: .uploadExpiryHours) ?? defaults.uploadExpiryHours
         connections = try container.decodeIfPresent(ConnectionLimits.self, forKey: .connections) ?? defaults.connections
+        log = try container.decodeIfPresent(LogRetention.self, forKey: .log) ?? defaults.log
     }
 
     /// Reads a configuration file, resolving relative paths against its folder.
@@ -109,6 +112,7 @@ public struct RelayConfiguration: Codable, Sendable, Hashable {
             throw RelayConfigurationError("`uploadExpiryHours` must be 0.01 to 8760 hours, not \(uploadExpiryHours).")
         }
         try connections.validate()
+        if let problem = log.problem { throw RelayConfigurationError(problem + ".") }
         if tls == nil {
             guard allowPlainHTTP else {
                 throw RelayConfigurationError("No TLS certificate is configured. Set `tls` (make a pilot pair with `onsite-relay cert --self-signed --host NAME --out DIR`), or set `allowPlainHTTP` on a loopback host behind a TLS proxy.")

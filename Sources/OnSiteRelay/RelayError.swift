@@ -76,8 +76,16 @@ public struct RelayError: Error, HTTPResponseError, Sendable, CustomStringConver
                           headers: headers)
     }
     static func unsupportedProtocol(_ sent: String) -> RelayError {
-        RelayError(.badRequest, code: .unsupportedProtocol,
-                   message: "The request says protocol `\(sent.prefix(40))` in \(SyncProtocol.versionHeader); this relay speaks protocol \(SyncProtocol.version). Update the app, or send \(SyncProtocol.versionHeader): \(SyncProtocol.version).")
+        let advice = switch Int(sent) {
+        case .some(let older) where older < SyncProtocol.version:
+            "Update the app (`onsite`) on this device: its queued work is kept and is sent once it speaks protocol \(SyncProtocol.version)."
+        case .some:
+            "This relay is older than the app: ask the relay's administrator to update `onsite-relay`; the device keeps its work meanwhile."
+        case .none:
+            "Send \(SyncProtocol.versionHeader): \(SyncProtocol.version)."
+        }
+        return RelayError(.badRequest, code: .unsupportedProtocol,
+                          message: "The request says protocol `\(sent.prefix(40))` in \(SyncProtocol.versionHeader); this relay speaks protocol \(SyncProtocol.version). " + advice)
     }
     static func badQuery(_ name: String, _ expectation: String) -> RelayError {
         RelayError(.badRequest, code: .invalidQuery, message: "Query parameter `\(name)` \(expectation).")

@@ -59,10 +59,14 @@ public struct RelayServer: Sendable {
         } else {
             server = .http1(configuration: http1)
         }
+        let store = self.store
+        let retention = configuration.log
+        let logger = self.logger
         return Application(
             router: makeRouter(),
             server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "onsite-relay"),
+            services: [LogCompactionService(store: store, retention: retention, logger: logger)],
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
     }

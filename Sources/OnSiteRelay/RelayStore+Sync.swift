@@ -42,7 +42,7 @@ extension RelayStore {
 
     private func apply(_ operation: SyncOperation, base baseVersion: Int64, by actor: Actor, batch: inout LogBatch) throws -> OperationResult {
         let db = batch.db
-        if try Bool.fetchOne(db, sql: "SELECT 1 FROM log WHERE operationId = ?", arguments: [operation.id.uuidString]) == true {
+        if try Self.isLogged(operation.id, db: db) {
             return OperationResult(operationId: operation.id, outcome: .duplicate)
         }
         let existing = try batch.record(operation.reportId)

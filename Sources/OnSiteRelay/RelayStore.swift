@@ -105,6 +105,33 @@ public struct RelayStore: Sendable {
                 t.primaryKey(["sha256", "deviceId"])
             }
         }
+        migrator.registerMigration("v5: log retention") { db in
+            // The relay's own counters: `compactedThrough`, the newest version folded out of the log.
+            try db.create(table: "relayState") { t in
+                t.primaryKey("key", .text)
+                t.column("value", .integer).notNull()
+            }
+            // Ids of operations whose log entries were compacted: a device re-sending one is told `duplicate`.
+            try db.create(table: "compactedOperation", options: .withoutRowID) { t in
+                t.primaryKey("operationId", .text)
+            }
+            // Which device attached which blob, with what size, to which report: the access rules of
+            // Protocol/uploads.md read it instead of the log, which compaction shortens.
+            try db.create(table: "attachmentRef", options: .withoutRowID) { t in
+                t.column("sha256", .text).notNull()
+                t.column("reportId", .text).notNull()
+                t.column("deviceId", .text).notNull()
+                t.column("byteCount", .integer).notNull()
+                t.primaryKey(["sha256", "reportId", "deviceId", "byteCount"])
+            }
+            let decoder = WireCoding.makeDecoder()
+            let rows = try Row.fetchCursor(db, sql: "SELECT deviceId, operation FROM log WHERE instr(operation, ?) > 0",
+                                           arguments: [Data("add_attachment".utf8)])
+            while let row = try rows.next() {
+                guard let operation = try? decoder.decode(SyncOperation.self, from: row["operation"] as Data) else { continue }
+                try AttachmentReference.record(operation, deviceId: row["deviceId"], db: db)
+            }
+        }
         return migrator
     }
 

@@ -49,7 +49,21 @@ struct SyncController: Sendable {
             guard let value = Int(text), (1...5_000).contains(value) else { throw RelayError.badQuery("limit", "must be between 1 and 5000") }
             limit = value
         }
-        let page = try await store.pull(since: since, limit: limit, for: actor, maxPageBytes: limits.maxPageBytes)
+        var snapshot: SnapshotPosition?
+        if let text = query.get("snapshot") {
+            guard let version = Int64(text), version >= 0 else {
+                throw RelayError.badQuery("snapshot", "must be the version of the snapshot in progress (`snapshot.version` of the previous page)")
+            }
+            let after = query.get("after")
+            if let after, !SnapshotPosition.isReportIdentifier(after, limits: limits) {
+                throw RelayError.badQuery("after", "must be a report id (`snapshot.after` of the previous page)")
+            }
+            snapshot = SnapshotPosition(version: version, after: after, isComplete: false)
+        } else if query.get("after") != nil {
+            throw RelayError.badQuery("after", "is only read with `snapshot`, to continue a snapshot")
+        }
+        let asked = PullRequest(since: since, limit: limit, snapshot: snapshot)
+        let page = try await store.pull(asked, for: actor, maxPageBytes: limits.maxPageBytes)
         return try ContentEncoding.json(page, for: request)
     }
 }

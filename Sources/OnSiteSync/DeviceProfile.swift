@@ -28,7 +28,10 @@ public struct DeviceProfile: Codable, Sendable, Hashable {
 /// Constants of the wire protocol, see `Protocol/sync.md`.
 public enum SyncProtocol {
     /// Bumped on any incompatible change of the wire format.
-    public static let version = 1
+    ///
+    /// 2: a first pull (and a pull from a cursor the relay no longer keeps) receives snapshot pages of whole
+    /// records, continued by ``PullRequest/snapshot``, before changes since the snapshot's version.
+    public static let version = 2
     /// The header that carries ``version`` on every request and response.
     public static let versionHeader = "OnSite-Protocol"
 }

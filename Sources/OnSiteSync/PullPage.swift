@@ -34,9 +34,13 @@ public struct PullPage: Codable, Sendable, Hashable {
     /// The relay's clock when the page was read, in milliseconds since 1970: devices steer their hybrid
     /// clocks by it, so a device clock that is off by hours does not decide who wins.
     public var serverTimeMillis: Int64?
+    /// Present on the pages of a snapshot pull: where the snapshot stands. Its `snapshots` are then the
+    /// current records of the caller's scope, in report id order, each complete through ``serverVersion``.
+    public var snapshot: SnapshotPosition?
 
     public init(changes: [LogEntry], nextCursor: Int64, hasMore: Bool, serverVersion: Int64,
-                snapshots: [ReportRecord] = [], evictions: [String] = [], serverTimeMillis: Int64? = nil) {
+                snapshots: [ReportRecord] = [], evictions: [String] = [], serverTimeMillis: Int64? = nil,
+                snapshot: SnapshotPosition? = nil) {
         self.changes = changes
         self.nextCursor = nextCursor
         self.hasMore = hasMore
@@ -44,10 +48,11 @@ public struct PullPage: Codable, Sendable, Hashable {
         self.snapshots = snapshots
         self.evictions = evictions
         self.serverTimeMillis = serverTimeMillis
+        self.snapshot = snapshot
     }
 
     private enum CodingKeys: String, CodingKey {
-        case changes, nextCursor, hasMore, serverVersion, snapshots, evictions, serverTimeMillis
+        case changes, nextCursor, hasMore, serverVersion, snapshots, evictions, serverTimeMillis, snapshot
     }
 
     public init(from decoder: any Decoder) throws {
@@ -59,5 +64,79 @@ public struct PullPage: Codable, Sendable, Hashable {
         snapshots = try container.decodeIfPresent([ReportRecord].self, forKey: .snapshots) ?? []
         evictions = try container.decodeIfPresent([String].self, forKey: .evictions) ?? []
         serverTimeMillis = try container.decodeIfPresent(Int64.self, forKey: .serverTimeMillis)
+        snapshot = try container.decodeIfPresent(SnapshotPosition.self, forKey: .snapshot)
+    }
+
+    /// Omits the keys that carry nothing (empty lists, no snapshot), keeping pages compact.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(changes, forKey: .changes)
+        try container.encode(nextCursor, forKey: .nextCursor)
+        try container.encode(hasMore, forKey: .hasMore)
+        try container.encode(serverVersion, forKey: .serverVersion)
+        if !snapshots.isEmpty { try container.encode(snapshots, forKey: .snapshots) }
+        if !evictions.isEmpty { try container.encode(evictions, forKey: .evictions) }
+        try container.encodeIfPresent(serverTimeMillis, forKey: .serverTimeMillis)
+        try container.encodeIfPresent(snapshot, forKey: .snapshot)
+    }
+}
+
+/// Where a snapshot pull stands: the version it started at and the last report it served.
+///
+/// A snapshot serves the current records of the caller's scope in report id order, a page at a time. Each
+/// record is complete through the ``PullPage/serverVersion`` of the page that carried it (at least
+/// ``version``). When ``isComplete``, the page's `nextCursor` is ``version`` and the device goes on with
+/// changes since it: entries it already holds in a snapshot record are skipped by version.
+public struct SnapshotPosition: Codable, Sendable, Hashable {
+    /// The relay's newest version when the snapshot began.
+    public var version: Int64
+    /// The id of the last report served so far (nil before the first).
+    public var after: String?
+    /// Every record of the scope has been served.
+    public var isComplete: Bool
+
+    public init(version: Int64, after: String?, isComplete: Bool) {
+        self.version = version
+        self.after = after
+        self.isComplete = isComplete
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case version, after, isComplete = "complete"
+    }
+}
+
+/// What a device asks of `GET /v1/changes`.
+public struct PullRequest: Sendable, Hashable {
+    /// The device's cursor: the newest version it holds everything up to.
+    public var since: Int64
+    /// The most entries (or records) in the page.
+    public var limit: Int
+    /// The snapshot in progress, to continue it (from the previous page's ``PullPage/snapshot``).
+    public var snapshot: SnapshotPosition?
+
+    public init(since: Int64, limit: Int, snapshot: SnapshotPosition? = nil) {
+        self.since = since
+        self.limit = limit
+        self.snapshot = snapshot
+    }
+
+    /// The request's query string, without the `?`.
+    public var query: String {
+        var items = "since=\(since)&limit=\(limit)"
+        if let snapshot, !snapshot.isComplete {
+            items += "&snapshot=\(snapshot.version)"
+            if let after = snapshot.after, let escaped = after.addingPercentEncoding(withAllowedCharacters: .alphanumerics) {
+                items += "&after=\(escaped)"
+            }
+        }
+        return items
+    }
+}
+
+extension SnapshotPosition {
+    /// Whether `after` can name a report: an identifier of at most `limits.maxIdentifierLength` ASCII bytes.
+    public static func isReportIdentifier(_ after: String, limits: SyncLimits) -> Bool {
+        WireText.isIdentifier(after, limit: limits.maxIdentifierLength)
     }
 }

@@ -10,7 +10,7 @@ struct RelayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "onsite-relay",
         abstract: "The OnSite relay: takes change sets from field devices, merges them, serves the merged state.",
-        subcommands: [Serve.self, Cert.self, DeviceCommand.self])
+        subcommands: [Serve.self, Cert.self, DeviceCommand.self, Compact.self])
 }
 
 /// Where the relay's configuration comes from: a file, then the environment, then flags.

@@ -74,7 +74,9 @@ struct Sync: AsyncParsableCommand, ReplicaCommand {
         if json { return try printJSON(SyncSummary(report)) }
         print("Sent \(report.operationsPushed) change(s) in \(report.changeSetsPushed) batch(es)"
               + (report.replayedChangeSets > 0 ? " (\(report.replayedChangeSets) already received earlier)" : "")
-              + "; received \(report.entriesPulled) change(s); now at version \(report.cursor).")
+              + "; received \(report.entriesPulled) change(s)"
+              + (report.recordsPulled > 0 ? " and \(report.recordsPulled) whole report(s)" : "")
+              + "; now at version \(report.cursor).")
         let photos = report.photos
         if photos.completed + photos.failed.count + photos.deferred.count + photos.downloaded > 0 {
             print("Photos: \(photos.completed) on the relay" + (photos.deduplicated > 0 ? " (\(photos.deduplicated) already there: not sent again)" : "") + ", "

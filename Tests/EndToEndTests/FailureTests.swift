@@ -92,7 +92,7 @@ struct FailureTests {
             #expect(error.relayCode == .invalidValue)
             #expect(error.description.contains("latitude"))
         }
-        let page = try await client.pull(since: before, limit: 10, pending: 0, counters: &counters)
+        let page = try await client.pull(PullRequest(since: before, limit: 10), pending: 0, counters: &counters)
         #expect(page.changes.isEmpty && page.serverVersion == before)
     }
 

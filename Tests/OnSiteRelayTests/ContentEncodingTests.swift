@@ -76,7 +76,7 @@ struct ContentEncodingTests {
             let plainBytes = try await client.execute(uri: "/v1/changes?since=0", method: .get, headers: Self.headers(fixture.officer.token, [])) { response in
                 #expect(response.headers[.contentEncoding] == nil)
                 let page = try RelayRouteTests.decode(PullPage.self, response.body)
-                #expect(page.changes.count == 20)
+                #expect(page.snapshots.count == 20)
                 return response.body.readableBytes
             }
             try await client.execute(uri: "/v1/changes?since=0", method: .get, headers: Self.headers(fixture.officer.token, [(.acceptEncoding, "gzip, deflate")])) { response in
@@ -85,7 +85,7 @@ struct ContentEncodingTests {
                 let compressed = Data(response.body.readableBytesView)
                 #expect(compressed.count * 4 < plainBytes, "\(compressed.count) of \(plainBytes) bytes")
                 let page = try WireCoding.decode(PullPage.self, from: try Gzip.decompress(compressed, limit: 1 << 20))
-                #expect(page.changes.count == 20)
+                #expect(page.snapshots.count == 20)
             }
         }
     }

@@ -35,11 +35,11 @@ struct HostileUploadTests {
         #expect(answer.status == .ok)
     }
 
+    /// The hashes a first pull (a snapshot) shows the device as available, once each.
     static func availableHashes(_ client: some TestClientProtocol, _ token: String) async throws -> [String] {
-        let page = try await client.execute(uri: "/v1/changes?since=0", method: .get, headers: RelayRouteTests.headers(token))
-        return try RelayRouteTests.decode(PullPage.self, page.body).changes.compactMap {
-            if case .blobAvailable(let sha256) = $0.operation.change { return sha256 } else { return nil }
-        }
+        let page = try await client.execute(uri: "/v1/changes?since=0&limit=5000", method: .get, headers: RelayRouteTests.headers(token))
+        let records = try RelayRouteTests.decode(PullPage.self, page.body).snapshots
+        return Set(records.flatMap(\.availableBlobs)).sorted()
     }
 
     static func download(_ client: some TestClientProtocol, _ token: String, _ sha256: String) async throws -> TestResponse {

@@ -99,7 +99,7 @@ struct RelayRouteTests {
         }
     }
 
-    @Test("Pull returns only the reports of the device's units, paged with a cursor")
+    @Test("A first pull is a snapshot of the device's units only, paged by report id, ending at the snapshot's version")
     func scopedPagedPull() async throws {
         let fixture = try await Fixture()
         let reports = (1...5).map { fixture.report("r\($0)", commune: $0 % 2 == 0 ? "phuong-him-lam" : "phuong-muong-thanh") }
@@ -112,18 +112,28 @@ struct RelayRouteTests {
             }
             // The officer of Mường Thanh sees r1, r3, r5, two per page
             var cursor: Int64 = 0
+            var snapshot: SnapshotPosition?
             var seen: [String] = []
             var pages = 0
             repeat {
-                let page = try await client.execute(uri: "/v1/changes?since=\(cursor)&limit=2", method: .get, headers: Self.headers(fixture.officer.token)) {
+                let query = PullRequest(since: cursor, limit: 2, snapshot: snapshot).query
+                let page = try await client.execute(uri: "/v1/changes?\(query)", method: .get, headers: Self.headers(fixture.officer.token)) {
                     try Self.decode(PullPage.self, $0.body)
                 }
-                seen += page.changes.map(\.operation.reportId)
+                #expect(page.changes.isEmpty)
+                seen += page.snapshots.map(\.id)
+                snapshot = page.snapshot
+                if page.snapshot?.isComplete == false {
+                    // The cursor waits for the snapshot's end
+                    #expect(page.nextCursor == cursor)
+                }
                 cursor = page.nextCursor
                 pages += 1
                 if !page.hasMore { break }
             } while pages < 10
             #expect(seen == ["r1", "r3", "r5"])
+            #expect(pages == 2)
+            #expect(snapshot == SnapshotPosition(version: 5, after: "r5", isComplete: true))
             #expect(cursor == 5)
         }
     }

@@ -104,10 +104,11 @@ struct UploadRouteTests {
             let downloaded = try await client.execute(uri: "/v1/blobs/\(sha256)", method: .get, headers: RelayRouteTests.headers(fixture.officer.token))
             #expect(downloaded.status == .ok)
             #expect(Self.hash(Data(downloaded.body.readableBytesView)) == sha256)
-            let page = try await client.execute(uri: "/v1/changes?since=0", method: .get, headers: RelayRouteTests.headers(fixture.officer.token))
-            let entries = try RelayRouteTests.decode(PullPage.self, page.body).changes
+            let entries = try await fixture.server.store.logEntries(after: 0, limit: 100)
             #expect(entries.last?.deviceId == "relay")
             #expect(entries.last?.operation.change == .blobAvailable(sha256: sha256))
+            let page = try await client.execute(uri: "/v1/changes?since=0", method: .get, headers: RelayRouteTests.headers(fixture.officer.token))
+            #expect(try RelayRouteTests.decode(PullPage.self, page.body).snapshots.first?.availableBlobs == [sha256])
 
             // And: a device asking again is told it is complete (no bytes to send); a device of another ward may not
             let again = try await Self.create(client, fixture.officer.token, photo)

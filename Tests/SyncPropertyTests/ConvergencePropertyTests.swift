@@ -54,7 +54,7 @@ struct SyncPropertyTests {
         let admin = try await result.world.makeDevice(name: "admin", role: .admin, units: [], skew: 0)
         try await admin.sync()
         let records = Dictionary(uniqueKeysWithValues: try await admin.replica.allRecords().map { ($0.id, $0) })
-        let log = try await result.world.store.pull(since: 0, limit: 100_000, for: admin.relay.actor).changes
+        let log = try await result.world.acceptedLog()
         let versions = Dictionary(uniqueKeysWithValues: log.map { ($0.operation.id, $0.version) })
         for entry in log {
             let operation = entry.operation

@@ -49,6 +49,8 @@ struct World {
     let time = VirtualTime()
     var devices: [SimulatedDevice] = []
     var reportIds: [String] = []
+    /// The entries compaction folded out of the relay's log, kept here to check that no accepted write vanished.
+    var compactedEntries: [LogEntry] = []
 
     init(skews: [Int64]) async throws {
         // Real SQLite files; on a RAM disk when there is one, so hundreds of schedules do not wait on fsync.
@@ -87,6 +89,18 @@ struct World {
         let fresh = try await makeDevice(name: "fresh-\(device.name)", role: device.role, units: device.units, skew: 0)
         try await fresh.sync()
         return try await fresh.replica.allRecords()
+    }
+
+    /// Folds the relay's log up to `version`, as its retention window would, remembering what it removes.
+    mutating func compact(through version: Int64) async throws {
+        let from = try await store.compactedThrough()
+        compactedEntries += try await store.logEntries(after: from, limit: 1_000_000).filter { $0.version <= version }
+        try await store.compact(through: version)
+    }
+
+    /// Every operation the relay ever accepted, in version order: the folded ones and the log it keeps.
+    func acceptedLog() async throws -> [LogEntry] {
+        compactedEntries + (try await store.logEntries(after: try await store.compactedThrough(), limit: 1_000_000))
     }
 
     func remove() { try? FileManager.default.removeItem(at: folder) }

@@ -77,7 +77,7 @@ struct HostileClockSyncTests {
         // Then the relay refused the first send (stamp_in_future), the client re-stamped, and the note is in
         #expect(sync.operationsApplied == 1)
         #expect(try await replica.status().pendingOperations == 0)
-        let log = try await world.store.pull(since: 0, limit: 1_000, for: Actor(deviceId: "admin", role: .admin, units: [])).changes
+        let log = try await world.store.logEntries(after: 0, limit: 1_000)
         let stamps = log.filter { $0.deviceId == id }.map(\.operation.stamp.wallMillis)
         #expect(stamps.count == 1)
         #expect(stamps.allSatisfy { $0 <= WireDate.millis(time.now) + SyncLimits().maxStampLeadMillis })

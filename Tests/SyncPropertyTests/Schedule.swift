@@ -45,6 +45,15 @@ struct Schedule {
 
         for step in 0..<steps {
             world.time.advance()
+            if step == steps / 2 {
+                // An officer enrols half way: a snapshot, then changes like everyone.
+                world.devices.append(try await world.makeDevice(name: "lan-2", role: .officer, units: [World.wards[0]], skew: skews[0]))
+            }
+            if Int.random(in: 0..<8, using: &random) == 0 {
+                // The relay folds its log up to a few versions ago: devices behind it get a snapshot next time.
+                let newest = try await world.store.serverVersion()
+                try await world.compact(through: newest - Int64.random(in: 0..<6, using: &random))
+            }
             let device = world.devices[Int.random(in: 0..<world.devices.count, using: &random)]
             let reports = try await device.replica.allRecords()
             let roll = Int.random(in: 0..<100, using: &random)

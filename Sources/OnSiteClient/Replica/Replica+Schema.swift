@@ -74,6 +74,13 @@ extension Replica {
             }
             try db.create(index: "photoUpload_state", on: "photoUpload", columns: ["state", "queuedAt"])
         }
+        migrator.registerMigration("v3: snapshots") { db in
+            // The version a snapshot record was complete through: pulled entries at or below it are in the base
+            // already and are skipped rather than merged again.
+            try db.alter(table: "report") { t in
+                t.add(column: "snapshotVersion", .integer).notNull().defaults(to: 0)
+            }
+        }
         return migrator
     }
 }

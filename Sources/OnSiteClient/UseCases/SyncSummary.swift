@@ -8,6 +8,9 @@ public struct SyncSummary: Codable, Sendable, Hashable {
     /// Operations the relay refused.
     public var rejected: Int
     public var entriesPulled: Int
+    /// Whole reports received: a snapshot (first pull, or after the relay's log moved past this replica's
+    /// cursor) and reports that entered this device's units.
+    public var recordsPulled: Int
     public var cursor: Int64
     public var photosCompleted: Int
     public var photosDeduplicated: Int
@@ -31,6 +34,7 @@ public struct SyncSummary: Codable, Sendable, Hashable {
         replayed = report.replayedChangeSets
         rejected = report.rejected.count
         entriesPulled = report.entriesPulled
+        recordsPulled = report.recordsPulled
         cursor = report.cursor
         photosCompleted = report.photos.completed
         photosDeduplicated = report.photos.deduplicated

@@ -31,11 +31,10 @@ extension RelayStore {
 
     /// Reports whose merged state has an attachment with `sha256`.
     ///
-    /// Candidates are found by looking for the hash's bytes in the log (an operation that names it), then
-    /// confirmed on the merged records, so a note that happens to contain the text matches nothing.
+    /// Candidates are the reports an accepted `add_attachment` named the hash on (``AttachmentReference``),
+    /// confirmed on the merged records.
     static func records(referencing sha256: String, db: Database) throws -> [ReportRecord] {
-        let ids = try String.fetchAll(db, sql: "SELECT DISTINCT reportId FROM log WHERE instr(operation, ?) > 0",
-                                      arguments: [Data(sha256.utf8)])
+        let ids = try AttachmentReference.reports(attaching: sha256, db: db)
         return try ids.compactMap { try record($0, db: db) }.filter { record in
             record.attachments.contains { $0.sha256 == sha256 }
         }
@@ -126,20 +125,10 @@ extension RelayStore {
     /// Whether a report's attachment of `sha256` may be marked available: some device pushed an
     /// `add_attachment` of the hash with the blob's exact size on this report, and that device may hold the bytes.
     static func grants(_ sha256: String, size: Int64, record: ReportRecord, db: Database) throws -> Bool {
-        let rows = try Row.fetchAll(db, sql: "SELECT deviceId, operation FROM log WHERE reportId = ? AND instr(operation, ?) > 0",
-                                    arguments: [record.id, Data(sha256.utf8)])
-        var devices = Set<String>()
-        for row in rows {
-            let data: Data = row["operation"]
-            guard let operation = try? WireCoding.decode(SyncOperation.self, from: data),
-                  case .addAttachment(let attachment) = operation.change,
-                  attachment.sha256 == sha256, attachment.byteCount == size
-            else { continue }
-            devices.insert(row["deviceId"])
-        }
+        let devices = try AttachmentReference.devices(attaching: sha256, byteCount: size, to: record.id, db: db)
         guard !devices.isEmpty else { return false }
         let records = try records(referencing: sha256, db: db)
-        for id in devices.sorted() {
+        for id in devices {
             guard let device = try DeviceRecord.fetchOne(db, key: id), !device.isRevoked else { continue }
             if try mayHold(sha256, size: size, actor: device.actor, records: records, db: db) { return true }
         }

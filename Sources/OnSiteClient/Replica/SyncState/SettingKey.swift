@@ -3,4 +3,6 @@ enum SettingKey: String {
     case enrolment, cursor, lastSyncAt, nextSequence, clock
     /// Relay clock minus device clock, in milliseconds, as last measured: stamps use the relay's time.
     case clockOffset
+    /// The snapshot pull in progress (a ``SnapshotPosition``), absent when none is.
+    case snapshot
 }
