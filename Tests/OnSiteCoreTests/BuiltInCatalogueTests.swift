@@ -5,11 +5,12 @@ import Testing
 
 @Suite("The catalogue built into the binaries")
 struct BuiltInCatalogueTests {
-    @Test func itIsTheSamplesFilesByteForByte() throws {
+    @Test func itIsTheSamplesFilesText() throws {
         // Fails after a change to Samples/ until `python3 Scripts/embed-catalogue.py` is run.
         for path in BuiltInCatalogue.paths {
             let file = try String(contentsOf: Fixtures.samples.appending(path: path), encoding: .utf8)
-            #expect(String(decoding: BuiltInCatalogue.data(path), as: UTF8.self) + "\n" == file, "\(path)")
+            let text = file.hasSuffix("\n") ? String(file.dropLast()) : file
+            #expect(String(decoding: BuiltInCatalogue.data(path), as: UTF8.self) == text, "\(path)")
         }
         let policies = try FileManager.default.contentsOfDirectory(atPath: Fixtures.samples.appending(path: "policies").path)
         #expect(BuiltInCatalogue.provinces == policies.map { String($0.dropLast(".json".count)) }.sorted())

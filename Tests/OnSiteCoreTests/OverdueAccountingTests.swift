@@ -44,7 +44,7 @@ struct OverdueAccountingTests {
         let text = table.rendered()
         #expect(text.contains("Ghi chú:") && text.contains("3 PAHT không có thời điểm bắt đầu bước xử lý"))
         #expect(table.rendered(language: .english).contains("3 report(s) with no start of the handling step"))
-        #expect(table.rendered(as: .csv).contains("\r\n,3 PAHT không có thời điểm bắt đầu bước xử lý"))
+        #expect(table.rendered(as: .csv).contains("\r\n,\"3 PAHT không có thời điểm bắt đầu bước xử lý"))
     }
 
     @Test func hiddenAndTestReportsAreLeftOutAndCounted() throws {
