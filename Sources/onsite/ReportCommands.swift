@@ -147,7 +147,7 @@ struct Show: AsyncParsableCommand, ReplicaCommand {
         for conflict in record.openConflicts {
             print("  Conflict on \(conflict.field.rawValue): kept \"\(conflict.kept.value)\" (\(conflict.kept.deviceName)), lost \"\(conflict.lost.value)\" (\(conflict.lost.deviceName)); `onsite resolve \(conflict.id) --keep …`")
         }
-        PhotoText.printAttachments(of: record, uploads: detail.uploads, blobs: client.replica.blobs)
+        PhotoText.printAttachments(of: record, uploads: detail.uploads, blobs: client.replica.blobs, time: l.time)
         if !record.events.isEmpty {
             print("  " + (l.vi ? "Lịch sử:" : "History:"))
             for event in record.events { print("    " + l.event(event, units: units)) }
