@@ -59,7 +59,13 @@ struct ReportCommand: AsyncParsableCommand {
         @Option(help: "Only reports received before this day or instant.") var to: String?
         @Option(help: "Read the state as of this instant (ISO 8601; default: now).") var asOf: String?
         @Option(help: "vi (default) or en.") var lang: ReportLanguage = .vietnamese
-        @Option(help: "text (default), csv or json.") var format: OverdueTableFormat = .text
+        @Option(help: "text (default), csv or json; --list prints text or json.") var format: OverdueTableFormat = .text
+
+        func validate() throws {
+            if list && format == .csv {
+                throw ValidationError("--list prints text or json; for a spreadsheet of the reports use `onsite export --format csv`.")
+            }
+        }
 
         func run() async throws {
             let client = try replica.open()
@@ -71,7 +77,7 @@ struct ReportCommand: AsyncParsableCommand {
                 case .json:
                     let encoder = SampleData.makeEncoder()
                     rendered = String(decoding: try encoder.encode(overdue), as: UTF8.self) + "\n"
-                case .text, .csv:
+                case .text, .csv:  // csv is refused in validate()
                     rendered = overdue.rendered(language: lang, timeZone: zone)
                 }
             } else {

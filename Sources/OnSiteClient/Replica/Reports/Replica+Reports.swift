@@ -7,8 +7,8 @@ extension Replica {
     /// Reports matching the query, newest first, `query.limit` of them from `query.offset`.
     public func reports(matching query: ReportQuery = ReportQuery()) async throws -> [ReportView] {
         try await writer.read { db in
-            var (whereClause, arguments) = Self.filter(query)
-            arguments += [query.limit, query.offset]
+            let (whereClause, filterArguments) = Self.filter(query)
+            let arguments = filterArguments + [query.limit, query.offset]
             let rows = try Row.fetchAll(db, sql: """
                 SELECT state, version, (SELECT COUNT(*) FROM outbox WHERE outbox.reportId = report.id AND acknowledgedVersion IS NULL) AS pending
                 FROM report \(whereClause) ORDER BY receivedAt DESC, id LIMIT ? OFFSET ?
