@@ -55,7 +55,7 @@ show curl -s --cacert "$RUN/tls/ca.pem" "$URL/healthz"; echo
 step "2. The hub imports the sample reports and syncs them"
 show "$ONSITE" init --replica "$RUN/hub"
 show "$ONSITE" enroll --replica "$RUN/hub" --relay "$URL" --token "$HUB" --ca-cert "$RUN/tls/ca.pem"
-show "$ONSITE" import --replica "$RUN/hub" Samples/reports.json
+show "$ONSITE" import --replica "$RUN/hub" Samples/reports.json --events Samples/events.json
 show "$ONSITE" sync --replica "$RUN/hub"
 
 step "3. Two officers enrol and fetch the reports of their wards"
@@ -99,7 +99,14 @@ show "$ONSITE" sync --replica "$RUN/supervisor" --photos
 show "$ONSITE" list --replica "$RUN/supervisor"
 show "$ONSITE" show --replica "$RUN/supervisor" DB-2024-00101
 show "$ONSITE" show --replica "$RUN/supervisor" DB-2024-00103
+# The table counts every report that reached a unit (the 8 forwarded ones), from the forwarding events the hub imported.
 show "$ONSITE" report overdue --replica "$RUN/supervisor" --by commune
+show "$ONSITE" report overdue --replica "$RUN/supervisor" --list
+show "$ONSITE" list --replica "$RUN/supervisor" --overdue --unit phuong-muong-thanh
+# From any folder: the catalogue and policies are built into the binary.
+HERE=$PWD
+(cd /tmp && show "$ONSITE" export --replica "$HERE/$RUN/supervisor" --format csv --output "$HERE/$RUN/supervisor-reports.csv")
+show "$ONSITE" export --replica "$RUN/supervisor" --format geojson --output "$RUN/supervisor-reports.geojson"
 
 step "8. The Điện Biên memo (April 2024): 130 reports with their histories, and the overdue table by district"
 "$ONSITE" init --replica "$RUN/memo-hub" >/dev/null
@@ -108,6 +115,7 @@ show "$ONSITE" enroll --replica "$RUN/memo-hub" --relay "$URL" --token "$MEMO_HU
 show "$ONSITE" import --replica "$RUN/memo-hub" Samples/memo-2024-04/reports.json --events Samples/memo-2024-04/events.json
 show "$ONSITE" sync --replica "$RUN/memo-hub"
 show "$ONSITE" sync --replica "$RUN/supervisor"
-show "$ONSITE" report overdue --replica "$RUN/supervisor" --by district --as-of 2024-04-19T03:00:00Z
+# The memo covers the reports received up to 3/4/2024; the demo's own reports (17–20/4) are left out by --to.
+show "$ONSITE" report overdue --replica "$RUN/supervisor" --by district --as-of 2024-04-19T03:00:00Z --to 2024-04-15
 
 step "Done. Everything is in $RUN/ (relay data, replicas, relay.log)."

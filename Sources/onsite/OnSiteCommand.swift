@@ -9,7 +9,7 @@ struct OnSiteCommand: AsyncParsableCommand {
         abstract: "OnSite field client: a local replica of your units' reports that works offline and syncs when a link appears.",
         subcommands: [
             Init.self, Enroll.self, List.self, Show.self, NoteCommand.self, Edit.self, Verify.self,
-            Act.self, Sync.self, Status.self, Import.self, ReportCommand.self, Notice.self, Attach.self, Photos.self, Conflicts.self, Resolve.self,
+            Act.self, Sync.self, Status.self, Import.self, ReportCommand.self, Notice.self, Attach.self, Photos.self, Conflicts.self, Resolve.self, Export.self,
         ])
 
     /// Parses, runs, and turns every runtime error into one sentence on stderr with a fitting exit code

@@ -60,7 +60,11 @@ enum PhotoText {
         print("    ⚠ [\(warning.code.rawValue)] \(warning.vietnamese) / \(warning.english)")
     }
 
-    static func printAttachments(of record: ReportRecord, uploads: [String: PhotoUpload], blobs: BlobStore, withPaths: Bool = false) {
+    /// Prints each photo with its upload state and checks; times in `time`'s zone when given, UTC otherwise.
+    static func printAttachments(
+        of record: ReportRecord, uploads: [String: PhotoUpload], blobs: BlobStore, withPaths: Bool = false, time: LocalTimeFormat? = nil
+    ) {
+        func at(_ date: Date) -> String { time.map { $0.dateTime(date) } ?? WireDate.format(date) }
         for attachment in record.attachments {
             var state: String
             if !record.isPending(attachment) {
@@ -81,10 +85,10 @@ enum PhotoText {
             let local = blobs.contains(attachment.sha256)
                 ? (withPaths ? "local copy \(blobs.path(for: attachment.sha256))" : "local copy")
                 : "not fetched (`onsite photos \(record.report.code)`)"
-            print("  Photo \(attachment.fileName) (\(attachment.byteCount) bytes, \(attachment.sha256.prefix(12))) by \(attachment.addedBy) \(WireDate.format(attachment.addedAt)): \(state); \(local)")
+            print("  Photo \(attachment.fileName) (\(attachment.byteCount) bytes, \(attachment.sha256.prefix(12))) by \(attachment.addedBy) \(at(attachment.addedAt)): \(state); \(local)")
             if let capture = attachment.capture {
                 var facts: [String] = []
-                if let time = capture.capturedAt { facts.append("taken \(WireDate.format(time))") }
+                if let taken = capture.capturedAt { facts.append("taken \(at(taken))") }
                 if let distance = capture.distanceToSite { facts.append("\(metres(distance)) from the site") }
                 if !facts.isEmpty { print("    EXIF: " + facts.joined(separator: ", ")) }
             }

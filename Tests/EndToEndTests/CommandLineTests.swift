@@ -19,6 +19,11 @@ struct CommandLineTests {
             (lan, ["verify", "DB-9999", "--finding", "confirmed"], "No report DB-9999"),
             (lan, ["act", "DB-2024-00101", "return_to_hub"], "--reason"),
             (lan, ["report", "overdue", "--from", "last tuesday"], "--from"),
+            (lan, ["report", "overdue", "--step", "approval"], "gives no deadline for the step approval"),
+            (lan, ["report", "overdue", "--list", "--format", "csv"], "--list prints text or json"),
+            (lan, ["list", "--page", "0"], "--page starts at 1"),
+            (lan, ["show", "DB-2024-00101", "--as-of", "tomorrow"], "--as-of"),
+            (lan, ["export", "--format", "csv", "--samples", "/nonexistent"], "No units.json"),
             (lan, ["resolve", "not-a-conflict", "--keep", "mine"], "No conflict"),
             (hub, ["import", sampleReportsFile.replacingOccurrences(of: "reports.json", with: "units.json")], "units.json"),
         ]

@@ -102,10 +102,47 @@ struct DeadlineEvaluatorTests {
         #expect(unit.step == .handling && unit.startedAt == Fixtures.vn("2024-04-16 10:00"))
     }
 
-    @Test func urgentReportsAreDueImmediately() throws {
-        let report = Fixtures.report(urgent: true, receivedAt: Fixtures.vn("2024-03-09 22:00"))
-        let deadline = try #require(evaluator.currentDeadline(of: report, events: []))
-        #expect(deadline.due == report.receivedAt)
+    @Test func urgentReportsFollowThePolicyFileNotTheirForwardingInstant() throws {
+        // Given Thái Nguyên's policy: urgent steps "ngay", stated in the file as 2 clock hours per step
+        let thaiNguyen = try Fixtures.rules("thai-nguyen").evaluator
+        var urgent = Fixtures.report(urgent: true, receivedAt: Fixtures.vn("2024-03-09 22:00"))
+        urgent.area.province = "thai-nguyen"
+        // Then reception runs 2 hours from receipt, at night too
+        let reception = try #require(thaiNguyen.currentDeadline(of: urgent, events: []))
+        #expect(Fixtures.show(reception.due) == "2024-03-10 00:00")
+        // And an urgent report forwarded and handled within an hour is not overdue
+        let (handled, events) = try play([
+            (.forward(unit: "tp-dien-bien-phu"), .hub, "2024-03-09 22:30"),
+            (.accept, .leader, "2024-03-09 22:40"),
+            (.beginVerification, .officer, "2024-03-09 22:45"),
+            (.submitResult(summary: "Đã xử lý", evidence: ["a.jpg"]), .officer, "2024-03-09 23:20"),
+            (.approve, .leader, "2024-03-09 23:30"),
+        ], from: urgent)
+        let handling = try #require(thaiNguyen.deadline(for: .handling, of: handled, events: events))
+        #expect(handling.due != handling.startedAt, "not due at its forwarding instant")
+        #expect(Fixtures.show(handling.due) == "2024-03-10 00:30" && handling.isCompletedInTime == true)
+        // And one left open past the 2 hours is overdue, though the normal limit (3 working days) is far
+        let (open, openEvents) = try play([(.forward(unit: "tp-dien-bien-phu"), .hub, "2024-03-09 22:30")], from: urgent)
+        let late = try #require(thaiNguyen.deadline(for: .handling, of: open, events: openEvents))
+        #expect(late.isOverdue(at: Fixtures.vn("2024-03-10 01:00")))
+        // And in Điện Biên, whose policy has no urgent rule, an urgent report has the normal limit
+        let dienBien = try #require(evaluator.currentDeadline(of: Fixtures.report(urgent: true, receivedAt: Fixtures.vn("2024-03-08 09:00")), events: []))
+        #expect(Fixtures.show(dienBien.due) == "2024-03-11 09:00")
+    }
+
+    @Test func anUrgentRuleInAPolicyFileDecodesPerStep() throws {
+        let json = #"{"province":"x","name":"X","urgent":{"default":{"hours":2},"steps":{"handling":{"hours":24}},"source":"s"},"steps":{"handling":{"default":{"working_days":3}},"approval":{"default":{"working_days":0.5}}}}"#
+        let policy = try JSONDecoder().decode(DeadlinePolicy.self, from: Data(json.utf8))
+        #expect(policy.limit(for: .handling, category: "a", isUrgent: true) == .elapsedHours(24))
+        #expect(policy.limit(for: .approval, category: "a", isUrgent: true) == .elapsedHours(2))
+        #expect(policy.limit(for: .publication, category: "a", isUrgent: true) == nil, "urgency gives no deadline to an untimed step")
+        #expect(policy.limit(for: .handling, category: "a") == .workingDays(3))
+        let bare = try JSONDecoder().decode(DeadlinePolicy.self, from: Data(#"{"province":"x","name":"X","urgent":{"hours":1},"steps":{"handling":{"default":{"working_days":3}}}}"#.utf8))
+        #expect(bare.limit(for: .handling, category: "a", isUrgent: true) == .elapsedHours(1))
+        let wrong = #"{"province":"x","name":"X","urgent":{"steps":{"handing":{"hours":1}}},"steps":{}}"#
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(DeadlinePolicy.self, from: Data(wrong.utf8)) }
+        let roundTrip = try JSONDecoder().decode(DeadlinePolicy.self, from: JSONEncoder().encode(policy))
+        #expect(roundTrip == policy)
     }
 
     @Test func eventsOfOtherReportsAndOrderDoNotMatter() throws {

@@ -39,8 +39,8 @@ let seedCases: [SeedCase] = [
           start: "2024-04-26 16:00", due: "2024-05-02 10:00", why: "4 hours across 29/4 swapped, 30/4 and 1/5"),
     .init(province: "thai-nguyen", step: .publication, category: "moi-truong", limit: .workingHours(4),
           start: "2024-05-03 16:00", due: "2024-05-04 10:00", why: "Saturday 4/5/2024 is worked in exchange"),
-    .init(province: "thai-nguyen", step: .handling, category: "moi-truong", urgent: true, limit: .immediate,
-          start: "2024-03-09 22:00", due: "2024-03-09 22:00", why: "urgent: immediately, even at night"),
+    .init(province: "thai-nguyen", step: .handling, category: "moi-truong", urgent: true, limit: .elapsedHours(2),
+          start: "2024-03-09 22:00", due: "2024-03-10 00:00", why: "urgent: 'ngay', 2 clock hours as the policy file states, even at night"),
     // Điện Biên memo: 1 working day to reply to an invalid or unclear report, 6 working days to handle.
     .init(province: "dien-bien", step: .forwarding, category: "moi-truong", limit: .workingDays(1),
           start: "2024-03-29 14:00", due: "2024-04-01 14:00", why: "1 day over a weekend"),
@@ -65,6 +65,15 @@ let seedCases: [SeedCase] = [
           start: "2024-03-05 12:00", due: "2024-03-05 17:30", why: "other: 4 hours, received during lunch"),
     .init(province: "da-lat", step: .handling, category: "trat-tu-do-thi", limit: .workingHours(2),
           start: "2026-02-13 16:30", due: "2026-02-23 08:30", why: "2 hours across Tết Bính Ngọ"),
+    // 2026: Friday 2/1 is a day off swapped with Saturday 10/1, worked instead.
+    .init(province: "thai-nguyen", step: .forwarding, category: "moi-truong", limit: .workingDays(1),
+          start: "2025-12-31 15:00", due: "2026-01-05 15:00", why: "1 day across Tết Dương lịch 2026 and the swapped Friday 2/1"),
+    .init(province: "dien-bien", step: .forwarding, category: "moi-truong", limit: .workingDays(1),
+          start: "2026-01-09 14:00", due: "2026-01-10 14:00", why: "Saturday 10/1/2026 is worked in exchange for 2/1"),
+    .init(province: "thai-nguyen", step: .approval, category: "moi-truong", urgent: true, limit: .elapsedHours(2),
+          start: "2026-01-01 10:00", due: "2026-01-01 12:00", why: "urgent approval on a holiday: clock hours"),
+    .init(province: "dien-bien", step: .handling, category: "moi-truong", urgent: true, limit: .workingDays(6),
+          start: "2024-04-15 09:00", due: "2024-04-24 09:00", why: "no urgent rule in Điện Biên's policy: the normal limit"),
 ]
 
 @Suite("Deadline rules of the seeds")
@@ -79,9 +88,10 @@ struct DeadlineRuleTests {
         let start = Fixtures.vn(c.start)
         let due = rules.calendar.adding(c.limit, to: start)
         #expect(Fixtures.show(due) == c.due)
-        // And measuring back gives the limit
+        // And measuring back gives the limit (clock time for urgent limits in hours)
         let seconds = c.limit.seconds(hoursPerWorkingDay: rules.calendar.hoursPerWorkingDay)
-        #expect(rules.calendar.workingTime(from: start, to: due) == seconds)
+        let measured = c.limit.isElapsedTime ? due.timeIntervalSince(start) : rules.calendar.workingTime(from: start, to: due)
+        #expect(measured == seconds)
     }
 
     @Test func stepsWithoutARuleHaveNoDeadline() throws {

@@ -69,7 +69,9 @@ struct OverdueTableTests {
         let csv = table().rendered(as: .csv).split(separator: "\r\n")
         #expect(csv.first.map(String.init) == "Stt,Cấp huyện,Tổng PAHT,Đã giải quyết,Quá hạn giải quyết,Tỷ lệ PAHT quá hạn giải quyết")
         #expect(String(csv[1]) == "1,Thành phố Điện Biên Phủ,58,2,56,96.6")
-        #expect(csv.last.map(String.init) == ",Tổng cộng,130,7,123,94.6")
+        #expect(csv.contains(",Tổng cộng,130,7,123,94.6"))
+        // The footnote follows the totals: the 3 reports never forwarded are accounted for, not dropped
+        #expect(csv.last.map(String.init) == ",3 PAHT chưa đến bước xử lý tại thời điểm lập bảng: không thuộc bảng.,,,,")
         let json = Data(table().rendered(as: .json).utf8)
         let decoded = try SampleData.makeDecoder().decode(OverdueTable.self, from: json)
         #expect(decoded == table())

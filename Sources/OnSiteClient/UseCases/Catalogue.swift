@@ -1,6 +1,6 @@
 import OnSiteCore
 
-/// The catalogues a supervisor's tables and notices are made with (read from files by the executable).
+/// The catalogues a supervisor's tables and notices are made with: the ones built into the binary, or files.
 public struct Catalogue: Sendable {
     /// The rules of a province, by its code.
     public var rules: @Sendable (String) throws -> ProvinceRules
@@ -12,5 +12,12 @@ public struct Catalogue: Sendable {
         self.rules = rules
         self.units = units
         self.categories = categories
+    }
+
+    /// The catalogue built into the binary (``OnSiteCore/BuiltInCatalogue``): works from any folder.
+    public static var builtIn: Catalogue {
+        Catalogue(
+            rules: { try BuiltInCatalogue.rules(province: $0) }, units: { try BuiltInCatalogue.units() },
+            categories: { try BuiltInCatalogue.categories() })
     }
 }

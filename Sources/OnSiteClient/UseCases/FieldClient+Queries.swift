@@ -26,30 +26,6 @@ extension FieldClient {
         ClientStatus(sync: try await replica.status(), photos: try await replica.photoQueueStatus())
     }
 
-    /// The overdue table of the province this replica holds (the Điện Biên memo's table).
-    ///
-    /// - Throws: ``ClientError/invalidInput(_:)`` when the replica is empty or holds several provinces, or a
-    ///   date does not read; the catalogue's errors when its files do not.
-    public func overdueTable(_ request: OverdueRequest, catalogue: Catalogue) async throws -> OverdueTable {
-        let records = try await replica.allRecords()
-        let provinces = Set(records.map(\.report.area.province))
-        guard provinces.count <= 1 else {
-            throw ClientError.invalidInput("This replica holds reports of several provinces (\(provinces.sorted().joined(separator: ", "))); the table is per province.")
-        }
-        guard let province = provinces.first else {
-            throw ClientError.invalidInput("No reports in this replica; run `onsite sync` first.")
-        }
-        let rules = try catalogue.rules(province)
-        let units = try catalogue.units()
-        let categories = try catalogue.categories()
-        return OverdueReport.make(
-            reports: records.map(\.report), events: records.flatMap(\.events), evaluator: rules.evaluator, units: units,
-            categories: categories, grouping: request.grouping,
-            asOf: try OverdueRequest.instant(request.asOf, "--as-of", in: rules.calendar) ?? replica.clock(),
-            from: try OverdueRequest.instant(request.from, "--from", in: rules.calendar),
-            to: try OverdueRequest.instant(request.to, "--to", in: rules.calendar))
-    }
-
     /// The request for more information a report's history holds (Điện Biên's form).
     ///
     /// - Throws: ``ClientError/invalidInput(_:)`` when nobody asked for information on it.

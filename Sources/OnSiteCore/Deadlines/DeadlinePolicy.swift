@@ -32,13 +32,14 @@ public struct DeadlinePolicy: Sendable, Hashable, Codable {
     public var name: String
     /// The regulation the limits come from.
     public var source: String?
-    /// The limit for urgent reports (fire, accidents, crime, safety), applied to every step that has a rule.
-    public var urgent: WorkingDuration
+    /// The limits for urgent reports (fire, accidents, crime, safety) on the steps that have a rule;
+    /// `nil`: urgent reports have the normal limits.
+    public var urgent: UrgentRule?
     /// The rules by step; a step without a rule has no deadline.
     public var steps: [DeadlineStep: StepRule]
 
     public init(
-        province: String, name: String, source: String? = nil, urgent: WorkingDuration = .immediate,
+        province: String, name: String, source: String? = nil, urgent: UrgentRule? = nil,
         steps: [DeadlineStep: StepRule]
     ) {
         self.province = province
@@ -49,10 +50,16 @@ public struct DeadlinePolicy: Sendable, Hashable, Codable {
     }
 
     /// The limit for `step` of a report in `category`, or `nil` when the step has no deadline.
+    ///
+    /// An urgent report gets the urgent rule's limit for the step when the rule gives one, its normal limit otherwise.
     public func limit(for step: DeadlineStep, category: String, isUrgent: Bool = false) -> WorkingDuration? {
         guard let rule = steps[step], let limit = rule.categories[category] ?? rule.default else { return nil }
-        return isUrgent ? urgent : limit
+        guard isUrgent, let urgentLimit = urgent?.limit(for: step) else { return limit }
+        return urgentLimit
     }
+
+    /// The steps this policy gives a deadline to, in the order of the handling.
+    public var timedSteps: [DeadlineStep] { DeadlineStep.allCases.filter { steps[$0] != nil } }
 
     private enum CodingKeys: String, CodingKey { case province, name, source, urgent, steps }
 
@@ -61,7 +68,7 @@ public struct DeadlinePolicy: Sendable, Hashable, Codable {
         province = try c.decode(String.self, forKey: .province)
         name = try c.decode(String.self, forKey: .name)
         source = try c.decodeIfPresent(String.self, forKey: .source)
-        urgent = try c.decodeIfPresent(WorkingDuration.self, forKey: .urgent) ?? .immediate
+        urgent = try c.decodeIfPresent(UrgentRule.self, forKey: .urgent)
         let raw = try c.decode([String: StepRule].self, forKey: .steps)
         var steps: [DeadlineStep: StepRule] = [:]
         for (key, rule) in raw {
@@ -81,7 +88,7 @@ public struct DeadlinePolicy: Sendable, Hashable, Codable {
         try c.encode(province, forKey: .province)
         try c.encode(name, forKey: .name)
         try c.encodeIfPresent(source, forKey: .source)
-        try c.encode(urgent, forKey: .urgent)
+        try c.encodeIfPresent(urgent, forKey: .urgent)
         try c.encode(Dictionary(uniqueKeysWithValues: steps.map { ($0.key.rawValue, $0.value) }), forKey: .steps)
     }
 }

@@ -43,4 +43,42 @@ public enum DeadlineStep: String, Sendable, Hashable, Codable, CaseIterable {
         case .publication: "Biên tập, công khai"
         }
     }
+
+    /// The English name of the step.
+    public var englishLabel: String {
+        switch self {
+        case .reception: "Reception and check"
+        case .forwarding: "Classification and forwarding"
+        case .handling: "Handling"
+        case .approval: "Approval"
+        case .publication: "Editing and publication"
+        }
+    }
+
+    /// Whether a report now in `status` has started this step at some point (or gone past it).
+    ///
+    /// The overdue table uses it to count a report whose history lacks the step's starting event (a report
+    /// imported already forwarded, say): it reached the step, but when is not known.
+    public func isReached(by status: ReportStatus) -> Bool {
+        switch self {
+        case .reception, .forwarding:
+            true
+        case .handling:
+            ![.received, .rejected, .needsInformation, .duplicate].contains(status)
+        case .approval:
+            [.resultSubmitted, .sentBack, .approved, .published, .deliveredPrivately, .rated].contains(status)
+        case .publication:
+            [.approved, .published, .deliveredPrivately, .rated].contains(status)
+        }
+    }
+
+    /// The status whose transition starts the step; `nil` for the hub's steps, which start at receipt.
+    public var anchor: ReportStatus? {
+        switch self {
+        case .reception, .forwarding: nil
+        case .handling: .forwarded
+        case .approval: .resultSubmitted
+        case .publication: .approved
+        }
+    }
 }

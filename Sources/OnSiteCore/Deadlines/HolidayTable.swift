@@ -68,6 +68,9 @@ public struct HolidayTable: Sendable, Hashable, Codable {
         self.notes = notes
     }
 
+    /// Whether the table lists the days off of `year` (outside it only the weekly rule applies).
+    public func covers(_ year: Int) -> Bool { years.contains { $0.year == year } }
+
     /// The day off on `date`, if any.
     public func dayOff(on date: LocalDate) -> DayOff? {
         years.first { $0.year == date.year }?.daysOff.first { $0.date == date }

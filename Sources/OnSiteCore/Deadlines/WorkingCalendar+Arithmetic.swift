@@ -31,9 +31,10 @@ extension WorkingCalendar {
         return .distantFuture
     }
 
-    /// The instant after `duration` from `instant`; `.immediate` gives `instant`.
+    /// The instant after `duration` from `instant`; `.immediate` gives `instant`, `.elapsedHours` counts clock time.
     public func adding(_ duration: WorkingDuration, to instant: Date) -> Date {
-        adding(workingSeconds: duration.seconds(hoursPerWorkingDay: hoursPerWorkingDay), to: instant)
+        if duration.isElapsedTime { return instant.addingTimeInterval(duration.seconds(hoursPerWorkingDay: hoursPerWorkingDay)) }
+        return adding(workingSeconds: duration.seconds(hoursPerWorkingDay: hoursPerWorkingDay), to: instant)
     }
 
     /// The office time between two instants, in seconds; 0 when `end` is not after `start`.

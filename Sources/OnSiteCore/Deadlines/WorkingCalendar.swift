@@ -48,6 +48,16 @@ public struct WorkingCalendar: Sendable {
         return schedules.first { $0.applies(to: date) }?.intervals ?? []
     }
 
+    /// The years between two instants (local dates, both included) that the holiday table has no data for:
+    /// deadlines counted through them know only the weekly rule, and may be wrong by the holidays of those years.
+    ///
+    /// `Date.distantFuture` (a calendar without office time) is not a year to warn about.
+    public func yearsWithoutHolidayData(from start: Date, to end: Date) -> [Int] {
+        guard end < Date.distantFuture, start < Date.distantFuture else { return [] }
+        let first = localDate(of: min(start, end)).year, last = localDate(of: max(start, end)).year
+        return (first...last).filter { !holidays.covers($0) }
+    }
+
     /// The local date of an instant in the calendar's zone.
     public func localDate(of instant: Date) -> LocalDate {
         LocalDate(dayNumber: Self.floorDiv(localSeconds(instant), 86_400))

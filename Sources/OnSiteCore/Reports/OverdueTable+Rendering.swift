@@ -11,7 +11,7 @@ public enum OverdueTableFormat: String, Sendable, Hashable, Codable, CaseIterabl
 }
 
 extension OverdueTable {
-    /// The column headers, in the memo's words for Vietnamese.
+    /// The column headers, in the memo's words for Vietnamese (its table is the handling step's).
     public func headers(language: ReportLanguage = .vietnamese) -> [String] {
         switch language {
         case .vietnamese:
@@ -20,15 +20,34 @@ extension OverdueTable {
                 case .commune: "Cấp xã"
                 case .category: "Lĩnh vực"
                 }
-            return ["Stt", unit, "Tổng PAHT", "Đã giải quyết", "Quá hạn giải quyết", "Tỷ lệ PAHT quá hạn giải quyết"]
+            let verb = switch step {
+                case .reception: "tiếp nhận"
+                case .forwarding: "chuyển xử lý"
+                case .handling: "giải quyết"
+                case .approval: "phê duyệt"
+                case .publication: "công khai"
+                }
+            return ["Stt", unit, "Tổng PAHT", "Đã \(verb)", "Quá hạn \(verb)", "Tỷ lệ PAHT quá hạn \(verb)"]
         case .english:
             let unit = switch grouping {
                 case .district: "District"
                 case .commune: "Commune"
                 case .category: "Category"
                 }
-            return ["No.", unit, "Total", "Resolved", "Overdue", "Overdue rate"]
+            let done = switch step {
+                case .reception: "Received"
+                case .forwarding: "Forwarded"
+                case .handling: "Resolved"
+                case .approval: "Approved"
+                case .publication: "Published"
+                }
+            return ["No.", unit, "Total", done, "Overdue", "Overdue rate"]
         }
+    }
+
+    /// The footnotes as sentences, in order.
+    public func footnoteLines(language: ReportLanguage = .vietnamese) -> [String] {
+        footnotes.map { $0.text(step: step, language: language) }
     }
 
     /// The label of the totals row.
@@ -76,7 +95,9 @@ extension OverdueTable {
             cell + String(repeating: " ", count: widths[column] - cell.count)
         }.joined(separator: " | ")
         let lines = [headerLine, rule] + body.dropLast().map(line) + [rule, line(body.last ?? [])]
-        return lines.map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }
+        let notes = footnoteLines(language: language)
+        let noteLines = notes.isEmpty ? [] : ["", language == .vietnamese ? "Ghi chú:" : "Notes:"] + notes.map { "- " + $0 }
+        return (lines + noteLines).map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }
             .joined(separator: "\n") + "\n"
     }
 
@@ -92,7 +113,8 @@ extension OverdueTable {
                 String(row.total), String(row.resolved), String(row.overdue), String(format: "%.1f", percent),
             ].map(field).joined(separator: ",")
         }
-        let lines = [headers(language: language).map(field).joined(separator: ",")] + rows.map(record) + [record(totals)]
+        let notes = footnoteLines(language: language).map { ["", $0, "", "", "", ""].map(field).joined(separator: ",") }
+        let lines = [headers(language: language).map(field).joined(separator: ",")] + rows.map(record) + [record(totals)] + notes
         return lines.joined(separator: "\r\n") + "\r\n"
     }
 

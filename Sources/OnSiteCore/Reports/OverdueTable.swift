@@ -18,11 +18,11 @@ public struct OverdueRow: Sendable, Hashable, Codable {
     public var code: String
     /// The unit or category name.
     public var name: String
-    /// Tổng PAHT: reports forwarded to a processing unit.
+    /// Tổng PAHT: reports that reached the step (for handling: forwarded to a processing unit).
     public var total: Int
-    /// Đã giải quyết: reports whose handling was completed (an approved result) by the table's instant.
+    /// Đã giải quyết: reports whose step was completed (for handling: an approved result) by the table's instant.
     public var resolved: Int
-    /// Quá hạn giải quyết: reports whose handling deadline passed before completion (open and late, or done late).
+    /// Quá hạn giải quyết: reports whose step deadline passed before completion (open and late, or done late).
     public var overdue: Int
 
     public init(index: Int?, code: String, name: String, total: Int, resolved: Int, overdue: Int) {
@@ -70,6 +70,8 @@ public struct OverdueRow: Sendable, Hashable, Codable {
 public struct OverdueTable: Sendable, Hashable, Codable {
     /// How rows are grouped.
     public var grouping: OverdueGrouping
+    /// The timed step the table is about (the memo's table is `handling`).
+    public var step: DeadlineStep
     /// The instant the state is read at.
     public var asOf: Date
     /// Reports received at or after this instant, if set.
@@ -78,9 +80,16 @@ public struct OverdueTable: Sendable, Hashable, Codable {
     public var to: Date?
     /// One row per unit or category, in official order.
     public var rows: [OverdueRow]
+    /// The reports the rows do not assess or leave out, and warnings about the data, in this order.
+    public var footnotes: [OverdueFootnote]
 
-    public init(grouping: OverdueGrouping, asOf: Date, from: Date? = nil, to: Date? = nil, rows: [OverdueRow]) {
+    public init(
+        grouping: OverdueGrouping, step: DeadlineStep = .handling, asOf: Date, from: Date? = nil, to: Date? = nil,
+        rows: [OverdueRow], footnotes: [OverdueFootnote] = []
+    ) {
         self.grouping = grouping
+        self.step = step
+        self.footnotes = footnotes
         self.asOf = asOf
         self.from = from
         self.to = to
@@ -96,14 +105,16 @@ public struct OverdueTable: Sendable, Hashable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case grouping
+        case grouping, step
         case asOf = "as_of"
-        case from, to, rows, totals
+        case from, to, rows, totals, footnotes
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         grouping = try c.decode(OverdueGrouping.self, forKey: .grouping)
+        step = try c.decodeIfPresent(DeadlineStep.self, forKey: .step) ?? .handling
+        footnotes = try c.decodeIfPresent([OverdueFootnote].self, forKey: .footnotes) ?? []
         asOf = try c.decode(Date.self, forKey: .asOf)
         from = try c.decodeIfPresent(Date.self, forKey: .from)
         to = try c.decodeIfPresent(Date.self, forKey: .to)
@@ -113,10 +124,12 @@ public struct OverdueTable: Sendable, Hashable, Codable {
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(grouping, forKey: .grouping)
+        try c.encode(step, forKey: .step)
         try c.encode(asOf, forKey: .asOf)
         try c.encodeIfPresent(from, forKey: .from)
         try c.encodeIfPresent(to, forKey: .to)
         try c.encode(rows, forKey: .rows)
         try c.encode(totals, forKey: .totals)
+        try c.encode(footnotes, forKey: .footnotes)
     }
 }
