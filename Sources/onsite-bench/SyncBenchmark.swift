@@ -12,7 +12,8 @@ import OnSiteSync
 struct SyncBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "onsite-bench",
-        abstract: "Sync benchmark: push then cold pull over TLS on loopback, against a real onsite-relay process.")
+        abstract: "Sync benchmark: push then cold pull over TLS on loopback, against a real onsite-relay process.",
+        subcommands: [FieldDayCommand.self])
 
     @Option(help: "Reports to create; each brings 3 operations (create, field edit, note).") var reports = 10_000
     @Option(help: "Operations per change set.") var changeSetSize = 500
