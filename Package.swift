@@ -55,6 +55,8 @@ let package = Package(
         .target(name: "OnSiteRelayProcess"),
         // Fixtures shared by the test targets (seeded generators).
         .target(name: "OnSiteTesting"),
+        // A fault-injecting TCP proxy (rate limit, delay, seeded cuts) for end-to-end tests and benchmarks.
+        .target(name: "OnSiteLinkProxy"),
 
         // MARK: Client and relay
         .target(
@@ -110,7 +112,7 @@ let package = Package(
         .executableTarget(
             name: "onsite-bench",
             dependencies: [
-                "OnSiteClient", "OnSiteCore", "OnSiteSync", "OnSiteCrypto", "OnSiteRelayProcess",
+                "OnSiteClient", "OnSiteCore", "OnSiteSync", "OnSiteCrypto", "OnSiteRelayProcess", "OnSiteLinkProxy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -138,7 +140,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["OnSiteClient", "OnSiteSync", "OnSiteCore", "OnSiteTesting", "OnSiteRelayProcess", "onsite", "onsite-relay"]
+            dependencies: ["OnSiteClient", "OnSiteSync", "OnSiteCore", "OnSiteTesting", "OnSiteRelayProcess", "OnSiteLinkProxy", "OnSiteCrypto", "onsite", "onsite-relay"]
         ),
     ]
 )

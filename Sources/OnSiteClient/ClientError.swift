@@ -10,7 +10,7 @@ public struct ClientError: Error, Sendable, Equatable, CustomStringConvertible {
         case unknownReport(String)
         case invalidInput(String)
         case relayRefused(status: Int, code: ErrorCode, message: String)
-        case unreachable(String, pending: Int)
+        case unreachable(String, pending: PendingWork)
         case badResponse(String)
         case protocolMismatch(got: Int, want: Int)
     }
@@ -25,7 +25,12 @@ public struct ClientError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func relayRefused(status: Int, code: ErrorCode, message: String) -> Self {
         Self(code: .relayRefused(status: status, code: code, message: message))
     }
-    public static func unreachable(_ reason: String, pending: Int) -> Self { Self(code: .unreachable(reason, pending: pending)) }
+    /// The relay could not be reached; `pending` changes are kept.
+    public static func unreachable(_ reason: String, pending: Int) -> Self {
+        Self(code: .unreachable(reason, pending: PendingWork(changes: pending)))
+    }
+    /// The relay could not be reached; `pending` (changes and photos) is kept.
+    public static func unreachable(_ reason: String, pending: PendingWork) -> Self { Self(code: .unreachable(reason, pending: pending)) }
     public static func badResponse(_ sentence: String) -> Self { Self(code: .badResponse(sentence)) }
     public static func protocolMismatch(got: Int, want: Int) -> Self { Self(code: .protocolMismatch(got: got, want: want)) }
 
@@ -39,6 +44,18 @@ public struct ClientError: Error, Sendable, Equatable, CustomStringConvertible {
     public var isUnreachable: Bool {
         if case .unreachable = code { return true }
         return false
+    }
+
+    /// Why the relay could not be reached (the transport's sentence), when it could not.
+    public var unreachableReason: String? {
+        if case .unreachable(let reason, _) = code { return reason }
+        return nil
+    }
+
+    /// The same failure, naming what this device really has left to send (a sync learns it at the end).
+    public func stating(_ pending: PendingWork) -> ClientError {
+        guard case .unreachable(let reason, _) = code else { return self }
+        return Self(code: .unreachable(reason, pending: pending))
     }
 
     public var description: String {
@@ -56,7 +73,11 @@ public struct ClientError: Error, Sendable, Equatable, CustomStringConvertible {
         case .relayRefused(let status, let code, let message):
             "The relay refused the request (HTTP \(status), \(code)): \(message)"
         case .unreachable(let reason, let pending):
-            "Cannot reach the relay: \(reason.hasSuffix(".") ? String(reason.dropLast()) : reason). Your \(pending) change\(pending == 1 ? " is" : "s are") kept on this device; run `onsite sync` again when there is a connection."
+            "Cannot reach the relay: \(reason.hasSuffix(".") ? String(reason.dropLast()) : reason). "
+                + (pending.isEmpty
+                    ? "Nothing of yours is waiting to be sent; run `onsite sync` again when there is a connection to fetch what changed."
+                    : "Your \(pending.summary) \(pending.isSingular ? "is" : "are") kept on this device; run `onsite sync` again when there is a connection"
+                        + (pending.photos > 0 ? " (photos continue from where the relay stopped)." : "."))
         case .badResponse(let sentence):
             "The relay's answer could not be read: \(sentence). Nothing was lost; retry, and report this if it persists."
         case .protocolMismatch(let got, let want):

@@ -28,10 +28,14 @@ public struct RelayClient: Sendable {
     let transport: HTTPTransport
     /// What this client learnt of the relay's encodings (shared by copies of the client).
     let relayEncoding = RelayEncoding()
+    /// How photo chunks are sized: to the link by default, learnt over the client's life (shared by copies).
+    public let chunkSizing: ChunkSizing
 
-    public init(baseURL: String, token: String, caCertificatePath: String?, transport: TransportConfiguration? = nil) {
+    public init(baseURL: String, token: String, caCertificatePath: String?, transport: TransportConfiguration? = nil,
+                chunkSizing: ChunkSizing = ChunkSizing()) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.token = token
+        self.chunkSizing = chunkSizing
         var configuration = transport ?? TransportConfiguration()
         configuration.caCertificatePath = caCertificatePath
         self.transport = HTTPTransport(configuration: configuration)

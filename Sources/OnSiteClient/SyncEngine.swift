@@ -20,6 +20,11 @@ public struct SyncReport: Sendable, Hashable {
     public var pullSeconds = 0.0
     /// The photo phase: uploads (and downloads with `onsite sync --photos`).
     public var photos = PhotoSyncReport()
+    /// Passes a persistent sync ran (1 without a dropped link), and the dropped links it went through.
+    public var attempts = 0
+    public var linkDrops = 0
+    /// What was left to send when the sync ended.
+    public var pendingAfter = PendingWork()
 
     public init() {}
 }
@@ -55,14 +60,21 @@ public struct SyncEngine: Sendable {
     public func sync(client: some RelayConnection, options: SyncOptions = SyncOptions(), progress: SyncProgress = SyncProgress()) async throws -> SyncReport {
         try options.check()
         var report = SyncReport()
+        try await sync(client: client, options: options, progress: progress, into: &report)
+        report.attempts = 1
+        report.pendingAfter = try await replica.pendingWork()
+        return report
+    }
+
+    /// One pass of ``sync(client:options:progress:)``, adding to `report` (a persistent sync's passes add up).
+    public func sync(client: some RelayConnection, options: SyncOptions, progress: SyncProgress, into report: inout SyncReport) async throws {
         try await push(client: client, into: &report, progress: progress.records)
         if !options.pushOnly { try await pull(client: client, into: &report, progress: progress.records) }
-        guard let http = client as? RelayClient else { return report }
+        guard let http = client as? RelayClient else { return }
         try await uploadPhotos(client: http, chunkSize: options.chunkSize, into: &report, progress: progress.photos)
         if options.fetchPhotos, !options.pushOnly {
             try await downloadPhotos(client: http, into: &report, progress: progress.records)
         }
-        return report
     }
 
     public func push(client: some RelayConnection, into report: inout SyncReport, progress: (@Sendable (String) -> Void)? = nil) async throws {

@@ -63,6 +63,7 @@ public enum ErrorCode: Sendable, CustomStringConvertible {
     case chunkLengthMismatch
     case checksumMismatch
     case hashMismatch
+    case uploadRestarted
     case notJPEG
     case truncatedJPEG
 
@@ -80,7 +81,7 @@ public enum ErrorCode: Sendable, CustomStringConvertible {
         .internalError, .corruptStore, .methodNotAllowed, .unsupportedProtocol, .unsupportedEncoding,
         .blobNotReferenced, .blobPending, .uploadBusy, .uploadSuperseded, .invalidByteCount, .invalidHash, .invalidHeader,
         .unknownUpload, .uploadMismatch, .lengthMismatch, .offsetMismatch, .chunkTooLarge, .chunkOverflow,
-        .chunkLengthMismatch, .checksumMismatch, .hashMismatch, .notJPEG, .truncatedJPEG,
+        .chunkLengthMismatch, .checksumMismatch, .hashMismatch, .uploadRestarted, .notJPEG, .truncatedJPEG,
     ]
 
     private static let byRawValue: [String: ErrorCode] = Dictionary(
@@ -157,6 +158,7 @@ extension ErrorCode: RawRepresentable {
         case .chunkLengthMismatch: "chunk_length_mismatch"
         case .checksumMismatch: "checksum_mismatch"
         case .hashMismatch: "hash_mismatch"
+        case .uploadRestarted: "upload_restarted"
         case .notJPEG: "not_jpeg"
         case .truncatedJPEG: "truncated_jpeg"
         case .httpStatus(let status): "http_\(status)"

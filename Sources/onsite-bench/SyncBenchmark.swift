@@ -8,10 +8,9 @@ import OnSiteSync
 
 /// Pushes N reports' worth of operations from one device to a relay over TLS on loopback, then pulls
 /// them cold into a fresh replica, and prints throughput and bytes on the wire for each phase.
-@main
 struct SyncBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "onsite-bench",
+        commandName: "sync",
         abstract: "Sync benchmark: push then cold pull over TLS on loopback, against a real onsite-relay process.")
 
     @Option(help: "Reports to create; each brings 3 operations (create, field edit, note).") var reports = 10_000

@@ -50,9 +50,16 @@ struct Sync: AsyncParsableCommand, ReplicaCommand {
     @Flag(help: "Print JSON.") var json = false
     @Flag(help: "Only send; do not fetch.") var pushOnly = false
     @Flag(help: "Also fetch the photos of the reports pulled, verified by hash (supervisors).") var photos = false
-    @Option(help: "Bytes per upload chunk (default 1048576); the relay may cap it.") var chunkSize: Int64 = 1 << 20
+    @Option(help: "Bytes per upload chunk, fixed (default: sized to the link, about 2.5 s per chunk); the relay may cap it.") var chunkSize: Int64?
+    @Option(help: "Keep going through dropped links for at most this many seconds (default 1800; 0: one attempt, no retry).") var deadline: Int?
+    @Flag(help: "Keep retrying until everything is sent or the deadline passes, even while the relay cannot be reached (default: give up after 4 attempts in a row that move nothing).") var untilDone = false
 
-    private var options: SyncOptions { SyncOptions(pushOnly: pushOnly, fetchPhotos: photos, chunkSize: chunkSize) }
+    private var options: SyncOptions {
+        var persistence = SyncPersistence.standard
+        if let deadline { persistence.deadline = .seconds(deadline) }
+        if untilDone { persistence.maxFailuresWithoutProgress = nil }
+        return SyncOptions(pushOnly: pushOnly, fetchPhotos: photos, chunkSize: chunkSize, persistence: persistence)
+    }
 
     func validate() throws {
         try validating { () throws(ClientError) in try options.check() }
@@ -68,10 +75,23 @@ struct Sync: AsyncParsableCommand, ReplicaCommand {
         let plain = PlainPhotoProgress()
         let progress = SyncProgress(
             records: interactive ? Self.showProgress : nil,
-            photos: interactive ? { @Sendable in Self.showProgress(PhotoText.progressLine($0)) } : (json ? nil : { @Sendable in plain.report($0) }))
+            photos: interactive ? { @Sendable in Self.showProgress(PhotoText.progressLine($0)) } : (json ? nil : { @Sendable in plain.report($0) }),
+            retries: { @Sendable retry in
+                let line = "Link dropped (\(retry.reason.hasSuffix(".") ? String(retry.reason.dropLast()) : retry.reason)); "
+                    + "retrying in \(String(format: "%.1f", Double(retry.delay.components.seconds) + Double(retry.delay.components.attoseconds) / 1e18)) s. Left to send: \(retry.pending.summary).\n"
+                FileHandle.standardError.write(Data(line.utf8))
+            })
         let report = try await replica.open().sync(options, progress: progress)
         if interactive { print("") }
-        if json { return try printJSON(SyncSummary(report)) }
+        if json {
+            try printJSON(SyncSummary(report))
+        } else {
+            printSummary(report)
+        }
+        if !report.pendingAfter.isEmpty { Self.notDone(report.pendingAfter) }
+    }
+
+    private func printSummary(_ report: SyncReport) {
         print("Sent \(report.operationsPushed) change(s) in \(report.changeSetsPushed) batch(es)"
               + (report.replayedChangeSets > 0 ? " (\(report.replayedChangeSets) already received earlier)" : "")
               + "; received \(report.entriesPulled) change(s)"
@@ -89,6 +109,16 @@ struct Sync: AsyncParsableCommand, ReplicaCommand {
         for rejected in report.rejected {
             print("Refused: \(rejected.reason?.message ?? "no reason given") (\(rejected.reason?.code.rawValue ?? "rejected"))")
         }
+        if report.linkDrops > 0 {
+            print("Went through \(report.linkDrops) dropped link(s) in \(report.attempts) attempt(s).")
+        }
+    }
+
+    /// The sync ended with work left (the relay does not know a photo's record yet, say): say what, exit 75.
+    static func notDone(_ pending: PendingWork) -> Never {
+        let line = "Not finished: your \(pending.summary) \(pending.changes + pending.photos == 1 ? "is" : "are") kept on this device; run `onsite sync` again later.\n"
+        FileHandle.standardError.write(Data(line.utf8))
+        Foundation.exit(Exit.temporary.rawValue)
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import OnSiteRelayProcess
 import OnSiteClient
+import OnSiteLinkProxy
 import OnSiteCore
 import OnSiteSync
 import Testing
@@ -66,11 +67,11 @@ struct PhotoTests {
         return object
     }
 
-    @Test("A link cut in the middle of a multi-chunk upload resumes from the relay's offset, re-sending at most one chunk")
+    @Test("A link cut in the middle of a chunk: the relay keeps what arrived, the sync says a photo is left (exit 75), the next one sends only the rest")
     func resumeAfterCut() async throws {
         // Given: an officer behind a proxy, a 3 MiB photo sent in 256 KiB chunks
         let world = try World()
-        let proxy = try FaultyProxy(upstreamPort: world.relay.port)
+        let proxy = try LinkProxy(upstreamPort: world.relay.port)
         defer { proxy.stop() }
         let lan = try world.officer("Lan", via: proxy.url)
         let supervisor = try world.supervisor()
@@ -83,16 +84,27 @@ struct PhotoTests {
         let queued = try lan.onsite("status")
         #expect(queued.output.contains("1 photo(s) waiting to upload"), "\(queued.output)")
 
-        // When: the link drops after about 1.3 MB have gone upstream (records first, then inside chunk 5)
+        // When: the link drops after about 1.3 MB have gone upstream (records first, then inside chunk 5), and
+        // the sync may not retry (--deadline 0)
         let before = proxy.upstreamBytes
         proxy.cut(afterUpstreamBytes: 1_300_000)
-        let cut = try lan.onsite("sync", "--chunk-size", String(chunk))
-        #expect(cut.status == 75, "\(cut.combined)")
-        #expect(proxy.cuts == 1)
-        let relayOffset = try #require(world.uploadOffset(sha256))
+        let cut = try lan.onsite("sync", "--chunk-size", String(chunk), "--deadline", "0")
 
-        // Then: the relay holds whole chunks only, nothing is visible, and the others see the photo pending
-        #expect(relayOffset > 0 && relayOffset < size && relayOffset % chunk == 0, "relay offset \(relayOffset)")
+        // Then: exit 75, and the sentence names the photo left (not a change: the verification went through)
+        #expect(cut.status == 75, "\(cut.combined)")
+        #expect(cut.error.contains("Your 1 photo (") && cut.error.contains("left to send) is kept on this device"), "\(cut.error)")
+        #expect(!cut.error.contains(" change"), "\(cut.error)")  // (" exchange" is the transport's word)
+        #expect(proxy.cuts == 1)
+
+        // And: the relay kept the bytes of the cut chunk that arrived (past the 4 whole chunks), nothing is visible,
+        // and the others see the photo pending
+        var relayOffset: Int64 = 0
+        for _ in 0..<50 {
+            relayOffset = world.uploadOffset(sha256) ?? 0
+            if relayOffset > 4 * chunk { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(relayOffset > 4 * chunk && relayOffset < 5 * chunk && relayOffset % chunk != 0, "relay offset \(relayOffset)")
         #expect(world.blobFiles.isEmpty)
         try supervisor.sync()
         let pendingView = try supervisor.onsite("show", "DB-2024-00101")
@@ -106,13 +118,13 @@ struct PhotoTests {
         #expect(resumed.status == 0, "\(resumed.combined)")
         let summary = try Self.json(resumed)
 
-        // Then: it resumed from the relay's offset and sent only the rest; all in all at most one chunk twice
+        // Then: it resumed from the relay's offset and sent only the rest: no photo byte went twice
         #expect(Int64(summary["photosResumedFrom"] ?? -1) == relayOffset)
         #expect(Int64(summary["photoBytesSent"] ?? -1) == size - relayOffset)
-        #expect(summary["photosCompleted"] == 1)
+        #expect(summary["photosCompleted"] == 1 && summary["pendingPhotos"] == 0)
         let upstream = Int64(proxy.upstreamBytes - before)
         let overhead: Int64 = 128 * 1024  // TLS handshakes, HTTP headers, the records' push and pulls
-        #expect(upstream - size <= chunk + overhead, "sent \(upstream) bytes upstream for a \(size)-byte photo")
+        #expect(upstream - size <= overhead, "sent \(upstream) bytes upstream for a \(size)-byte photo")
         print("resume: photo \(size) B, relay offset after the cut \(relayOffset) B, upstream total \(upstream) B (\(upstream - size) B over the photo)")
         #expect(world.blobFiles == ["\(sha256.prefix(2))/\(sha256)"])
         #expect(world.uploadOffset(sha256) == nil)

@@ -34,7 +34,7 @@ public struct PhotoDownloader: Sendable {
             progress?("fetching photo \(index + 1) of \(wanted.count): \(attachment.fileName) (\(attachment.byteCount) bytes)")
             let temporary = try replica.blobs.temporaryPath("download")
             defer { try? FileManager.default.removeItem(atPath: temporary) }
-            guard try await client.downloadBlob(attachment.sha256, to: temporary, pending: 0, counters: &report.counters) else {
+            guard try await client.downloadBlob(attachment.sha256, to: temporary, pending: PendingWork(), counters: &report.counters) else {
                 report.notYetAvailable += 1
                 continue
             }

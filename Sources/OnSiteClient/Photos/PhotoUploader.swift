@@ -40,6 +40,10 @@ public struct PhotoSyncReport: Sendable, Hashable {
     public var failed: [String: String] = [:]
     /// Photos left queued (e.g. the relay does not know their record yet), with the reason.
     public var deferred: [String: String] = [:]
+    /// The phase stopped to let changes recorded meanwhile go first (records before photos); photos continue after.
+    public var yieldedToRecords = false
+    /// Uploads the relay emptied (`upload_restarted`) and this sync sent again from 0.
+    public var restarted = 0
     public var downloaded = 0
     public var downloadedBytes: Int64 = 0
     /// Attachments whose bytes the relay does not hold yet (nothing to download).
@@ -52,18 +56,20 @@ public struct PhotoSyncReport: Sendable, Hashable {
 
 /// Sends the upload queue, one photo after another, chunk by chunk from the relay's offset.
 ///
-/// Runs after the records' push and pull, so photos never hold back records. Each photo starts by asking the
-/// relay (`POST /v1/uploads`): a blob the relay already has is done without a byte; otherwise chunks are sent
-/// from the relay's offset, each with its SHA-256, and the confirmed offset is recorded in the replica after
-/// every chunk. A dropped link ends the phase (``ClientError/isUnreachable``); the next sync resumes.
+/// Runs after the records' push and pull, so photos never hold back records; before each chunk it checks the
+/// outbox, and gives way (``PhotoSyncReport/yieldedToRecords``) when a change was recorded meanwhile. Each
+/// photo starts by asking the relay (`POST /v1/uploads`): a blob the relay already has is done without a byte;
+/// otherwise chunks are sent from the relay's offset, each with its SHA-256, and the confirmed offset is
+/// recorded in the replica after every chunk. Chunks are sized to the link (``ChunkSizing``) unless fixed. A
+/// dropped link ends the phase (``ClientError/isUnreachable``); the next attempt resumes from the relay's offset.
 public struct PhotoUploader: Sendable {
     public let replica: Replica
-    public var chunkSize: Int64
+    public var sizing: ChunkSizing
     public var logger: Logger?
 
-    public init(replica: Replica, chunkSize: Int64 = 1 << 20, logger: Logger? = nil) {
+    public init(replica: Replica, sizing: ChunkSizing, logger: Logger? = nil) {
         self.replica = replica
-        self.chunkSize = chunkSize
+        self.sizing = sizing
         self.logger = logger
     }
 
@@ -88,9 +94,11 @@ public struct PhotoUploader: Sendable {
                     photoBytes: upload.byteCount, queueBytes: queueBytes, bytesSent: base + counter.accepted + inFlight,
                     elapsed: (ContinuousClock.now - start).seconds))
             }
+            let finished: Bool
             do {
-                try await send(upload, path: path, client: client, report: &report, counter: counter, progress: report1)
+                finished = try await send(upload, path: path, client: client, report: &report, counter: counter, progress: report1)
             } catch let error as ClientError where !error.isUnreachable {
+                finished = true
                 if let code = error.relayCode, code == .blobNotReferenced || code == .uploadBusy || code == .uploadSuperseded || code.isServerFailure {
                     try await replica.setUploadState(.queued, of: upload.sha256, error: error.description)
                     report.deferred[upload.fileName] = error.description
@@ -104,22 +112,31 @@ public struct PhotoUploader: Sendable {
             }
             report.bytesSent += counter.accepted
             sentBefore += counter.accepted
+            guard finished else {
+                report.yieldedToRecords = true
+                return
+            }
         }
     }
 
+    /// Sends one photo. Returns false when it stopped early to let changes recorded meanwhile go first.
     private func send(
         _ upload: PhotoUpload, path: String, client: RelayClient, report: inout PhotoSyncReport, counter: ProgressCounter,
         progress: @escaping @Sendable (Int64, Int64) -> Void
-    ) async throws {
-        var machine = UploadStateMachine(byteCount: upload.byteCount, chunkSize: chunkSize)
+    ) async throws -> Bool {
+        var machine = UploadStateMachine(byteCount: upload.byteCount, chunkSize: sizing.next)
         var action = machine.start()
-        let pending = try await replica.photoQueueStatus().pendingPhotos
+        let pending = try await replica.pendingWork()
         while true {
+            machine.chunkSize = sizing.next
             switch action {
             case .create:
                 let status = try await client.createUpload(
                     UploadRequest(sha256: upload.sha256, byteCount: upload.byteCount, contentType: upload.contentType),
                     pending: pending, counters: &report.counters)
+                sizing.limit(to: status.maxChunkBytes)
+                sizing.resume(upload.sha256, relayOffset: status.offset)
+                machine.chunkSize = sizing.next
                 action = machine.created(offset: status.offset, complete: status.complete, maxChunkBytes: status.maxChunkBytes)
                 if status.complete {
                     report.deduplicated += 1
@@ -128,13 +145,23 @@ public struct PhotoUploader: Sendable {
                 }
                 if !status.complete { try await replica.setConfirmedOffset(status.offset, of: upload.sha256) }
             case .sendChunk(let offset, let length):
+                if try await replica.hasPendingOperations() { return false }
                 let checksum = try replica.blobs.checksum(of: upload.sha256, offset: offset, length: length).hex
                 progress(offset, 0)
-                let outcome = try await client.sendChunk(
-                    upload.sha256, file: path, offset: offset, length: length, checksumHex: checksum, pending: pending,
-                    counters: &report.counters, progress: { progress(offset, min($0.bytesSent, length)) })
+                let started = ContinuousClock.now
+                let outcome: ChunkOutcome
+                do {
+                    outcome = try await client.sendChunk(
+                        upload.sha256, file: path, offset: offset, length: length, checksumHex: checksum, pending: pending,
+                        counters: &report.counters, progress: { progress(offset, min($0.bytesSent, length)) })
+                } catch let error as ClientError where error.isUnreachable {
+                    sizing.cut(upload.sha256, at: offset)
+                    throw error
+                }
                 switch outcome {
                 case .accepted(let status):
+                    sizing.accepted(bytes: status.offset - offset, seconds: (ContinuousClock.now - started).seconds)
+                    machine.chunkSize = sizing.next
                     action = machine.chunkAccepted(offset: status.offset, complete: status.complete)
                     counter.add(status.offset - offset)
                     if !status.complete { try await replica.setConfirmedOffset(status.offset, of: upload.sha256) }
@@ -144,15 +171,20 @@ public struct PhotoUploader: Sendable {
                     action = machine.offsetMismatch(relayOffset: relayOffset)
                 case .checksumMismatch:
                     action = machine.checksumMismatch()
+                case .restarted:
+                    logger?.notice("upload restarted by the relay", metadata: ["photo.sha256": .string(upload.sha256)])
+                    report.restarted += 1
+                    try await replica.setConfirmedOffset(0, of: upload.sha256)
+                    action = machine.restarted()
                 }
             case .finished:
                 try await replica.setUploadState(.done, of: upload.sha256)
                 report.completed += 1
-                return
+                return true
             case .stop(let reason):
                 try await replica.setUploadState(.failed, of: upload.sha256, error: reason)
                 report.failed[upload.fileName] = reason
-                return
+                return true
             }
         }
     }

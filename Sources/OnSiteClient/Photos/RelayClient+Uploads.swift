@@ -9,24 +9,26 @@ public enum ChunkOutcome: Sendable, Hashable {
     case offsetMismatch(relayOffset: Int64)
     /// 460: the chunk did not match its checksum and was discarded.
     case checksumMismatch
+    /// 409 `upload_restarted`: bytes the relay kept from cut chunks failed the whole-file hash; send from 0.
+    case restarted
 }
 
 extension RelayClient {
     /// `POST /v1/uploads`: creates the upload or finds it; `complete` when the relay already has the blob.
-    public func createUpload(_ upload: UploadRequest, pending: Int, counters: inout WireCounters) async throws -> UploadStatus {
+    public func createUpload(_ upload: UploadRequest, pending: PendingWork, counters: inout WireCounters) async throws -> UploadStatus {
         let response = try await exchange(.post, "/v1/uploads", body: .data(try WireCoding.encode(upload)), json: true, pending: pending, counters: &counters)
         return try decodeSuccess(UploadStatus.self, response)
     }
 
     /// `GET /v1/uploads/{sha256}`: the relay's offset.
-    public func uploadStatus(_ sha256: String, pending: Int, counters: inout WireCounters) async throws -> UploadStatus {
+    public func uploadStatus(_ sha256: String, pending: PendingWork, counters: inout WireCounters) async throws -> UploadStatus {
         let response = try await exchange(.get, "/v1/uploads/\(sha256)", body: .none, pending: pending, counters: &counters)
         return try decodeSuccess(UploadStatus.self, response)
     }
 
     /// `PATCH /v1/uploads/{sha256}`: `length` bytes of the file from `offset`, streamed from disk.
     public func sendChunk(
-        _ sha256: String, file: String, offset: Int64, length: Int64, checksumHex: String, pending: Int,
+        _ sha256: String, file: String, offset: Int64, length: Int64, checksumHex: String, pending: PendingWork,
         counters: inout WireCounters, progress: (@Sendable (TransferProgress) -> Void)? = nil
     ) async throws -> ChunkOutcome {
         let response = try await exchange(
@@ -36,6 +38,8 @@ extension RelayClient {
                       (UploadProtocol.checksumHeader, UploadProtocol.checksum(hex: checksumHex))],
             pending: pending, counters: &counters, progress: progress)
         switch response.status {
+        case 409 where (try? WireCoding.decode(ErrorBody.self, from: response.body))?.error.code == .uploadRestarted:
+            return .restarted
         case 409 where response.headers[UploadProtocol.offsetHeader.lowercased()] != nil:
             guard let text = response.headers[UploadProtocol.offsetHeader.lowercased()], let relayOffset = Int64(text) else {
                 throw ClientError.badResponse("a 409 without a numeric Upload-Offset")
@@ -51,7 +55,7 @@ extension RelayClient {
     /// `GET /v1/blobs/{sha256}` into `path` (through `path.partial`, renamed when complete).
     ///
     /// - Returns: false when the relay does not hold the bytes yet (`blob_pending`).
-    public func downloadBlob(_ sha256: String, to path: String, pending: Int, counters: inout WireCounters,
+    public func downloadBlob(_ sha256: String, to path: String, pending: PendingWork, counters: inout WireCounters,
                              progress: (@Sendable (TransferProgress) -> Void)? = nil) async throws -> Bool {
         let response = try await exchange(.get, "/v1/blobs/\(sha256)", body: .none, downloadPath: path, pending: pending, counters: &counters, progress: progress)
         if response.status == 404, (try? WireCoding.decode(ErrorBody.self, from: response.body))?.error.code == .blobPending {
@@ -73,7 +77,7 @@ extension RelayClient {
 
     private func exchange(
         _ method: HTTPRequest.Method, _ path: String, body: HTTPRequest.Body, json: Bool = false,
-        headers extra: [(name: String, value: String)] = [], downloadPath: String? = nil, pending: Int,
+        headers extra: [(name: String, value: String)] = [], downloadPath: String? = nil, pending: PendingWork,
         counters: inout WireCounters, progress: (@Sendable (TransferProgress) -> Void)? = nil
     ) async throws -> HTTPResponse {
         var headers: [(name: String, value: String)] = [

@@ -2,11 +2,12 @@ import Foundation
 import OnSiteSync
 
 extension SyncEngine {
-    /// The photo phase: sends the upload queue in chunks of `chunkSize` bytes, then pulls again when a photo
-    /// completed, so its `blob_available` arrives in the same sync.
-    public func uploadPhotos(client: RelayClient, chunkSize: Int64 = 1 << 20, into report: inout SyncReport,
+    /// The photo phase: sends the upload queue in chunks of `chunkSize` bytes (sized to the link when nil, see
+    /// ``ChunkSizing``), then pulls again when a photo completed, so its `blob_available` arrives in the same sync.
+    public func uploadPhotos(client: RelayClient, chunkSize: Int64? = nil, into report: inout SyncReport,
                              progress: (@Sendable (PhotoProgress) -> Void)? = nil) async throws {
-        let uploader = PhotoUploader(replica: replica, chunkSize: chunkSize, logger: logger)
+        let sizing = chunkSize.map { ChunkSizing(fixed: $0) } ?? client.chunkSizing
+        let uploader = PhotoUploader(replica: replica, sizing: sizing, logger: logger)
         try await uploader.upload(client: client, into: &report.photos, progress: progress)
         if report.photos.completed > 0 {
             try await pull(client: client, into: &report)

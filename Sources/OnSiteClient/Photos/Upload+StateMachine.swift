@@ -31,9 +31,16 @@ public struct UploadStateMachine: Sendable, Hashable {
     }
 
     public let byteCount: Int64
-    public let chunkSize: Int64
+    /// The length of the chunks to come (the relay's `maxChunkBytes` caps it); a caller that sizes chunks to the
+    /// link changes it between events.
+    public var chunkSize: Int64 {
+        didSet { chunkSize = max(1, chunkSize) }
+    }
     /// Checksum refusals tolerated on one chunk before giving up.
     public var maxChecksumRetries = 2
+    /// Restarts from 0 (`upload_restarted`) tolerated in one run before giving up for this run.
+    public var maxRestarts = 2
+    private var restarts = 0
     private var state: State = .idle
     private var checksumFailures = 0
     /// Chunk bytes the relay accepted in this run.
@@ -78,6 +85,18 @@ public struct UploadStateMachine: Sendable, Hashable {
     public mutating func offsetMismatch(relayOffset: Int64) -> Action {
         guard case .sending = state else { return invalid("offsetMismatch") }
         return next(offset: relayOffset, complete: false, limit: nil)
+    }
+
+    /// The relay emptied the upload (409 `upload_restarted`: bytes it kept from cut chunks failed the whole-file
+    /// hash): send the file again from 0, a few times per run.
+    public mutating func restarted() -> Action {
+        guard case .sending = state else { return invalid("restarted") }
+        restarts += 1
+        guard restarts <= maxRestarts else {
+            state = .stopped
+            return .stop(reason: "the relay had to restart this upload \(restarts) times; the local copy or the link may be damaging bytes")
+        }
+        return next(offset: 0, complete: false, limit: nil)
     }
 
     /// The relay discarded the chunk because its checksum did not match (460): send it again, a few times.

@@ -2,7 +2,8 @@ import Foundation
 import OnSiteSync
 
 extension FieldClient {
-    /// Sends this device's changes and photos to the relay and fetches what changed (see ``SyncEngine/sync(client:options:progress:)``).
+    /// Sends this device's changes and photos to the relay and fetches what changed (see ``SyncEngine/sync(client:options:progress:)``),
+    /// going on through dropped links as ``SyncOptions/persistence`` allows (``SyncEngine/syncPersistently(client:options:progress:sleep:)``).
     ///
     /// - Throws: ``ClientError`` when not enrolled, the options are wrong, or the relay refuses or cannot be
     ///   reached (``ClientError/isUnreachable``: everything is kept for the next sync).
@@ -18,7 +19,7 @@ extension FieldClient {
         } else {
             relay = try await engine.makeClient()
         }
-        return try await engine.sync(client: relay, options: options, progress: progress)
+        return try await engine.syncPersistently(client: relay, options: options, progress: progress)
     }
 
     /// Fetches the photos of one report that this replica lacks, verified by hash; nil when none is missing.

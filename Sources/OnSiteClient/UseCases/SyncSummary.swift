@@ -26,6 +26,13 @@ public struct SyncSummary: Codable, Sendable, Hashable {
     public var photoMillis: Int
     /// TCP and TLS connections the whole sync opened (1 when the relay keeps the connection alive).
     public var connections: Int
+    /// Passes the sync ran, and the dropped links it went through (it retries with backoff).
+    public var attempts: Int
+    public var linkDrops: Int
+    /// What is left to send (0 when the work is done: exit 0; else `onsite sync` exits 75).
+    public var pendingChanges: Int
+    public var pendingPhotos: Int
+    public var pendingPhotoBytes: Int64
 
     public init(_ report: SyncReport) {
         changeSetsPushed = report.changeSetsPushed
@@ -47,5 +54,10 @@ public struct SyncSummary: Codable, Sendable, Hashable {
         photoRequestBytesSent = report.photos.counters.bytesSent
         photoMillis = Int(report.photos.seconds * 1000)
         connections = report.push.connections + report.pull.connections + report.photos.counters.connections
+        attempts = report.attempts
+        linkDrops = report.linkDrops
+        pendingChanges = report.pendingAfter.changes
+        pendingPhotos = report.pendingAfter.photos
+        pendingPhotoBytes = report.pendingAfter.photoBytes
     }
 }

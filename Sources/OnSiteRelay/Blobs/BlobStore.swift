@@ -80,6 +80,19 @@ public final class RelayBlobStore: Sendable {
         try DurableFile.write(try JSONEncoder().encode(upload), to: uploadMetaPath(upload.key))
     }
 
+    /// Empties an upload whose bytes failed the whole-file hash after bytes of cut chunks were kept: the device
+    /// sends the file again from 0, under the same record (length and type as announced).
+    func restart(_ upload: PartialUpload, writer: ChunkWriter, now: Date = Date()) throws -> PartialUpload {
+        var emptied = upload
+        writer.truncate(to: 0)
+        try writer.sync()
+        emptied.offset = 0
+        emptied.keptPartialChunks = nil
+        emptied.updatedAt = now
+        try save(emptied)
+        return emptied
+    }
+
     /// Forgets an upload and its bytes.
     public func discardUpload(_ key: UploadKey) {
         unlink(uploadMetaPath(key))
@@ -147,6 +160,9 @@ public struct PartialUpload: Codable, Sendable, Hashable {
     public var offset: Int64
     /// When the upload was created or last moved; uploads idle longer than `uploadExpiryHours` are swept.
     public var updatedAt: Date
+    /// Chunks cut by a dropped link whose received bytes were kept without their checksum (nil: none). Only
+    /// the whole-file SHA-256 checks those bytes; when it fails, the upload restarts from 0 (`upload_restarted`).
+    public var keptPartialChunks: Int?
 
     public init(key: UploadKey, byteCount: Int64, contentType: String, offset: Int64, updatedAt: Date) {
         self.sha256 = key.sha256
@@ -158,6 +174,9 @@ public struct PartialUpload: Codable, Sendable, Hashable {
     }
 
     public var key: UploadKey { UploadKey(sha256: sha256, deviceId: deviceId) }
+
+    /// Whether some bytes were kept from a cut chunk, unchecked until the whole file is hashed.
+    public var holdsUncheckedBytes: Bool { (keptPartialChunks ?? 0) > 0 }
 }
 
 /// Writes one chunk at an offset; on any failure the caller truncates back to the chunk's start.

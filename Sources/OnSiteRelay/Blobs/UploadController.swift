@@ -137,15 +137,19 @@ struct UploadController: Sendable {
                 }
                 received += Int64(buffer.readableBytes)
             }
-        } catch {
-            // The chunk is discarded and the offset did not move; a superseded request leaves the file alone.
+        } catch let error where error is RelayError || error is BlobFileError {
+            // The bytes were refused (not a JPEG, longer than declared, a newer request took over) or could not
+            // be written: the chunk is discarded and the offset did not move; a superseded request leaves the file alone.
             try? lease.whileHeld { writer.truncate(to: upload.offset) }
+            throw error
+        } catch {
+            // The link dropped in the middle of the chunk: keep what arrived (the whole-file hash checks it).
+            keepArrived(received, of: upload, writer: writer, lease: lease, context: context)
             throw error
         }
         let verdict: ChunkVerdict = try lease.whileHeld {
             guard received == length else {
-                writer.truncate(to: upload.offset)
-                return .short
+                return .short(kept: keepArrivedWhileHeld(received, of: upload, writer: writer))
             }
             guard hasher.finalize().bytes == checksum else {
                 writer.truncate(to: upload.offset)
@@ -159,12 +163,17 @@ struct UploadController: Sendable {
                 try blobs.save(upload)
                 return .stored
             }
-            return .complete(try verifyAndPublish(upload))
+            return try verifyAndPublish(upload, writer: writer)
         }
         switch verdict {
-        case .short: throw UploadError.chunkShorterThanDeclared(received, declared: length)
+        case .short(let kept): throw UploadError.chunkShorterThanDeclared(received, declared: length, offset: kept.offset)
         case .checksumMismatch: throw UploadError.checksumMismatch(offset: upload.offset)
         case .stored: return try response(status(of: upload), status: .ok)
+        case .restarted(let actual):
+            context.logger.notice("upload restarted", metadata: [
+                "relay.blob": .string(sha256), "relay.actual": .string(String(actual.prefix(12))),
+            ])
+            return try restarted(sha256, actual: actual)
         case .complete(let published): return try await complete(published, context: context)
         }
     }
@@ -189,26 +198,66 @@ struct UploadController: Sendable {
 
     /// What became of a chunk, decided while the lease was held.
     private enum ChunkVerdict {
-        case short, checksumMismatch, stored
+        case short(kept: PartialUpload)
+        case checksumMismatch, stored
+        /// The whole file did not hash to its name after bytes of cut chunks were kept: emptied, from 0 again.
+        case restarted(actual: String)
         case complete(Result<PartialUpload, RelayError>)
+    }
+
+    /// Keeps the bytes of a chunk that a dropped link cut short, unless a newer request took the upload over.
+    private func keepArrived(_ received: Int64, of upload: PartialUpload, writer: ChunkWriter, lease: UploadLease, context: RelayRequestContext) {
+        guard let kept = try? lease.whileHeld({ keepArrivedWhileHeld(received, of: upload, writer: writer) }) else { return }
+        if kept.offset > upload.offset {
+            context.logger.info("kept a cut chunk", metadata: [
+                "relay.blob": .string(upload.sha256), "relay.offset": .stringConvertible(kept.offset),
+            ])
+        }
+    }
+
+    /// The bytes that arrived before the cut are fsynced and the durable offset moves past them; their chunk
+    /// checksum cannot be checked, so the upload records that it holds unchecked bytes (the whole-file hash
+    /// decides). When nothing arrived, or the bytes cannot be made durable, the chunk is discarded as before.
+    private func keepArrivedWhileHeld(_ received: Int64, of upload: PartialUpload, writer: ChunkWriter) -> PartialUpload {
+        guard received > 0 else {
+            writer.truncate(to: upload.offset)
+            return upload
+        }
+        var kept = upload
+        kept.offset += received
+        kept.keptPartialChunks = (upload.keptPartialChunks ?? 0) + 1
+        kept.updatedAt = Date()
+        writer.truncate(to: kept.offset)
+        do {
+            try writer.sync()
+            try blobs.save(kept)
+            return kept
+        } catch {
+            writer.truncate(to: upload.offset)
+            return upload
+        }
     }
 
     /// The last chunk arrived: verify the whole blob and publish it (or, when another device's upload published
     /// it already, only forget this one: its bytes hashed to the name, which proves possession).
-    private func verifyAndPublish(_ upload: PartialUpload) throws -> Result<PartialUpload, RelayError> {
+    private func verifyAndPublish(_ upload: PartialUpload, writer: ChunkWriter) throws -> ChunkVerdict {
         switch try blobs.verify(upload) {
         case .valid:
             try blobs.publish(upload)
-            return .success(upload)
+            return .complete(.success(upload))
+        case .hashMismatch(let actual) where upload.holdsUncheckedBytes:
+            // Bytes kept from cut chunks were not the device's file: start over cleanly rather than fail the photo.
+            _ = try blobs.restart(upload, writer: writer)
+            return .restarted(actual: actual)
         case .hashMismatch(let actual):
             blobs.discardUpload(upload.key)
-            return .failure(UploadError.hashMismatch(expected: upload.sha256, actual: actual))
+            return .complete(.failure(UploadError.hashMismatch(expected: upload.sha256, actual: actual)))
         case .notJPEG:
             blobs.discardUpload(upload.key)
-            return .failure(UploadError.notJPEG)
+            return .complete(.failure(UploadError.notJPEG))
         case .incompleteJPEG(let reason):
             blobs.discardUpload(upload.key)
-            return .failure(UploadError.incompleteJPEG(reason?.description))
+            return .complete(.failure(UploadError.incompleteJPEG(reason?.description)))
         }
     }
 
@@ -269,6 +318,16 @@ struct UploadController: Sendable {
             message: "The chunk starts at byte \(sent), but the relay holds \(upload.offset) bytes of this upload. Nothing was stored; send from \(upload.offset).")
         var response = try JSONResponse.make(ErrorBody(detail), status: .conflict)
         response.headers[Self.offsetName] = String(upload.offset)
+        return response
+    }
+
+    /// 409 `upload_restarted` with `Upload-Offset: 0`: a client that knows only `offset_mismatch` sends from 0 too.
+    private func restarted(_ sha256: String, actual: String) throws -> Response {
+        let detail = ErrorDetail(
+            code: .uploadRestarted,
+            message: "The uploaded bytes hash to \(actual.prefix(12))…, not \(sha256.prefix(12))…: bytes kept from chunks cut by a dropped link did not match the file. The upload was emptied; send the file again from byte 0.")
+        var response = try JSONResponse.make(ErrorBody(detail), status: .conflict)
+        response.headers[Self.offsetName] = "0"
         return response
     }
 

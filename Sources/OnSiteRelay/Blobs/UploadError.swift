@@ -45,9 +45,9 @@ enum UploadError {
     }
     static let chunkLongerThanDeclared = RelayError(
         .badRequest, code: .chunkLengthMismatch, message: "The chunk is longer than its Content-Length. It was discarded.")
-    static func chunkShorterThanDeclared(_ received: Int64, declared: Int64) -> RelayError {
+    static func chunkShorterThanDeclared(_ received: Int64, declared: Int64, offset: Int64) -> RelayError {
         RelayError(.badRequest, code: .chunkLengthMismatch,
-                   message: "The chunk ended after \(received) of its \(declared) bytes. It was discarded; resend it.")
+                   message: "The chunk ended after \(received) of its \(declared) bytes. The relay kept what arrived and now holds \(offset) bytes; continue from \(offset).")
     }
     static func checksumMismatch(offset: Int64) -> RelayError {
         RelayError(HTTPResponse.Status(code: UploadProtocol.checksumMismatchStatus, reasonPhrase: "Checksum Mismatch"),
