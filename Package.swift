@@ -22,6 +22,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         // Already in the graph through Hummingbird; the relay's connection guard reads its HTTP part types.
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.34.1"),
+        // The relay's /metrics: swift-metrics as the API, swift-prometheus as the backend and text format.
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // MARK: C shims
@@ -75,6 +78,8 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
 
@@ -91,14 +96,14 @@ let package = Package(
         .executableTarget(
             name: "onsite",
             dependencies: [
-                "OnSiteClient", "OnSiteCore", "OnSiteSync",
+                "OnSiteClient", "OnSiteCore", "OnSiteSync", "OnSiteStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "onsite-relay",
             dependencies: [
-                "OnSiteRelay", "OnSiteCore", "OnSiteSync", "OnSiteCrypto",
+                "OnSiteRelay", "OnSiteCore", "OnSiteSync", "OnSiteCrypto", "OnSiteStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

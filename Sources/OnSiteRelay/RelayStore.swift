@@ -14,6 +14,7 @@ public struct RelayStore: Sendable {
 
     /// Opens (and creates or migrates) the store at `path`.
     public init(path: String) throws {
+        try DurableDatabase.createPrivately(path)
         try self.init(writer: DatabasePool(path: path, configuration: Self.configuration))
     }
 
@@ -103,6 +104,19 @@ public struct RelayStore: Sendable {
                 t.column("byteCount", .integer).notNull().check { $0 > 0 }
                 t.column("uploadedAt", .datetime).notNull()
                 t.primaryKey(["sha256", "deviceId"])
+            }
+        }
+        migrator.registerMigration("v5: devices last seen and rotated tokens") { db in
+            // When each device last made an authenticated request (written at most once a minute per device).
+            try db.create(table: "deviceSeen") { t in
+                t.primaryKey("deviceId", .text).references("device")
+                t.column("lastSeenAt", .datetime).notNull()
+            }
+            // Tokens replaced by `onsite-relay device rotate`: refused with a sentence that says so.
+            try db.create(table: "retiredToken") { t in
+                t.primaryKey("tokenHash", .text)
+                t.column("deviceId", .text).notNull().references("device")
+                t.column("retiredAt", .datetime).notNull()
             }
         }
         return migrator

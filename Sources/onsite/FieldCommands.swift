@@ -71,7 +71,10 @@ struct Sync: AsyncParsableCommand, ReplicaCommand {
             photos: interactive ? { @Sendable in Self.showProgress(PhotoText.progressLine($0)) } : (json ? nil : { @Sendable in plain.report($0) }))
         let report = try await replica.open().sync(options, progress: progress)
         if interactive { print("") }
-        if json { return try printJSON(SyncSummary(report)) }
+        if json {
+            try printJSON(SyncSummary(report))
+            return try Exit.checkNothingDeferred(report)
+        }
         print("Sent \(report.operationsPushed) change(s) in \(report.changeSetsPushed) batch(es)"
               + (report.replayedChangeSets > 0 ? " (\(report.replayedChangeSets) already received earlier)" : "")
               + "; received \(report.entriesPulled) change(s); now at version \(report.cursor).")
@@ -87,6 +90,7 @@ struct Sync: AsyncParsableCommand, ReplicaCommand {
         for rejected in report.rejected {
             print("Refused: \(rejected.reason?.message ?? "no reason given") (\(rejected.reason?.code.rawValue ?? "rejected"))")
         }
+        try Exit.checkNothingDeferred(report)
     }
 }
 
