@@ -7,7 +7,7 @@ import Testing
 struct RelayConfigurationTests {
     static func load(_ json: String) throws(RelayConfigurationError) -> RelayConfiguration {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("relay-\(UUID().uuidString).json").path
-        FileManager.default.createFile(atPath: path, contents: Data(json.utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(json.utf8))
         defer { try? FileManager.default.removeItem(atPath: path) }
         return try RelayConfiguration.load(file: path)
     }
