@@ -129,6 +129,7 @@ let package = Package(
             name: "OnSiteRelayTests",
             dependencies: [
                 "OnSiteRelay", "OnSiteSync", "OnSiteCore", "OnSiteCompression",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
