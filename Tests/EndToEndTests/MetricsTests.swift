@@ -74,7 +74,7 @@ struct MetricsTests {
         let pull = try #require(requests.first { $0["relay.route"] == "/v1/changes" && $0["relay.status"] == "200" }, "\(text)")
         #expect(pull["relay.device"] == deviceId && pull["relay.client"] == "127.0.0.1" && pull["relay.method"] == "GET")
         #expect(pull["hb.request.id"]?.isEmpty == false && Double(pull["relay.durationMs"] ?? "") != nil, "\(pull)")
-        #expect(pull["level"] == "info" && pull["time"] != nil)
+        #expect(pull["level"] == "info" && pull["time"]?.hasSuffix("Z") == true, "\(pull)")
         #expect(requests.contains { $0["relay.route"] == "/v1/changes" && $0["relay.status"] == "401" && $0["relay.device"] == "-" })
     }
 }
