@@ -156,6 +156,19 @@ struct OperationsTests {
         #expect(moved.status == 64 && moved.error.contains("Sync them with the current token first"), "\(moved.combined)")
         let after = try await lan.status()
         #expect(after.deviceId == before.deviceId && after.pendingOperations == 1)
+
+        // Once the work is synced, --move makes the replica the other device; the next sync pulls its scope.
+        try lan.sync()
+        let reportsBefore = try await lan.status().reportCount
+        let minhId = try #require(try JSONSerialization.jsonObject(with: Data(try run(Binaries.relay, ["device", "list", "--config", relay.config.path, "--json"]).output.utf8))
+            as? [[String: Any]]).first { $0["name"] as? String == "Minh" }?["deviceId"] as? String
+        let movedNow = try lan.onsite("enroll", "--replace", "--move", "--relay", relay.url, "--token", otherToken)
+        #expect(movedNow.status == 0, "\(movedNow.combined)")
+        #expect(try await lan.status().deviceId == minhId)
+        #expect(try await lan.status().reportCount == 0, "the old device's reports are dropped")
+        try lan.sync()
+        // Minh works in the same ward: the same reports come back, under Minh's identity.
+        #expect(try await lan.status().reportCount == reportsBefore && reportsBefore > 0)
     }
 }
 
