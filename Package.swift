@@ -24,6 +24,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.34.1"),
         // Already in the graph through Hummingbird; the relay's periodic log compaction runs as one of its services.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        // The relay's /metrics: swift-metrics as the API, swift-prometheus as the backend and text format.
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // MARK: C shims
@@ -80,6 +83,8 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
 
@@ -96,14 +101,14 @@ let package = Package(
         .executableTarget(
             name: "onsite",
             dependencies: [
-                "OnSiteClient", "OnSiteCore", "OnSiteSync",
+                "OnSiteClient", "OnSiteCore", "OnSiteSync", "OnSiteStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "onsite-relay",
             dependencies: [
-                "OnSiteRelay", "OnSiteCore", "OnSiteSync", "OnSiteCrypto",
+                "OnSiteRelay", "OnSiteCore", "OnSiteSync", "OnSiteCrypto", "OnSiteStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -129,6 +134,7 @@ let package = Package(
             name: "OnSiteRelayTests",
             dependencies: [
                 "OnSiteRelay", "OnSiteSync", "OnSiteCore", "OnSiteCompression",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import OnSiteStorage
 import OnSiteCore
 import OnSiteSync
 
@@ -12,38 +13,43 @@ import OnSiteSync
 /// } catch {
 ///     let failure = FailureExplanation(error, replica: folder)
 ///     print("error: \(failure.sentence)")
-///     exit(failure.isTemporary ? 75 : 1)
+///     exit(failure.isTemporary ? 75 : 1)   // onsite maps each ``FailureClass`` to its own code
 /// }
 /// ```
 public struct FailureExplanation: Sendable, Hashable, CustomStringConvertible {
     /// What happened and what to do.
     public let sentence: String
+    /// What kind of failure it is: decides the exit code, and whether trying again later may help.
+    public let failureClass: FailureClass
     /// Whether trying again later may work as is (the relay was unreachable, the replica was busy).
-    public let isTemporary: Bool
+    public var isTemporary: Bool { failureClass == .temporary }
 
     /// - Parameter replica: the replica folder the command worked on, named in the sentences about it.
     public init(_ error: any Error, replica: URL? = nil) {
         let place = replica.map { "the replica in \($0.path)" } ?? "the replica"
         switch error {
         case let error as ClientError:
-            (sentence, isTemporary) = (error.description, error.isUnreachable)
+            (sentence, failureClass) = (error.description, error.failureClass)
         case let error as DatabaseError:
-            (sentence, isTemporary) = Self.explain(error, place: place)
+            let (text, temporary) = Self.explain(error, place: place)
+            (sentence, failureClass) = (text, temporary ? FailureClass.temporary : FailureClass.refused)
         case let error as DecodingError:
-            (sentence, isTemporary) = (Self.explain(error, place: place), false)
+            (sentence, failureClass) = (Self.explain(error, place: place), FailureClass.refused)
         case let error as WireDecodingError:
-            (sentence, isTemporary) = ("Data in \(place) could not be read: \(error.description) It may have been written by a newer onsite; update onsite.", false)
+            (sentence, failureClass) = ("Data in \(place) could not be read: \(error.description) It may have been written by a newer onsite; update onsite.", FailureClass.refused)
         case let error as NSError where error.domain == NSPOSIXErrorDomain:
             // Before CocoaError: on Linux an NSError of the POSIX domain also casts to CocoaError.
-            (sentence, isTemporary) = (Self.explain(errno: Int32(error.code), path: error.userInfo[NSFilePathErrorKey] as? String), false)
+            (sentence, failureClass) = (Self.explain(errno: Int32(error.code), path: error.userInfo[NSFilePathErrorKey] as? String), FailureClass.refused)
         case let error as CocoaError:
-            (sentence, isTemporary) = (Self.explain(error), false)
+            (sentence, failureClass) = (Self.explain(error), FailureClass.refused)
         case let error as POSIXError:
-            (sentence, isTemporary) = (Self.explain(errno: error.code.rawValue, path: nil), false)
+            (sentence, failureClass) = (Self.explain(errno: error.code.rawValue, path: nil), FailureClass.refused)
+        case let error as FileFailure:
+            (sentence, failureClass) = (Self.explain(errno: error.code, path: error.path), FailureClass.refused)
         case let error as DataFileError:
-            (sentence, isTemporary) = (error.description, false)
+            (sentence, failureClass) = (error.description, FailureClass.refused)
         default:
-            (sentence, isTemporary) = ("\(error)", false)
+            (sentence, failureClass) = ("\(error)", FailureClass.refused)
         }
     }
 

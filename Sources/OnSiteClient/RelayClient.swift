@@ -94,7 +94,7 @@ public struct RelayClient: Sendable {
         let response: HTTPResponse
         switch await Self.perform(request, on: transport) {
         case .success(let value): response = value
-        case .failure(let error): throw ClientError.unreachable(error.description, pending: pending)
+        case .failure(let error): throw ClientError.transport(error, pending: pending)
         }
         counters.add(response.metrics)
         if response.headers["accept-encoding"]?.lowercased().contains("gzip") == true { relayEncoding.noteReadsGzip() }

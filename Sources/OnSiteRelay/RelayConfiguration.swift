@@ -7,7 +7,8 @@ import OnSiteSync
 /// {"host": "127.0.0.1", "port": 8443, "dataDirectory": "relay-data",
 ///  "tls": {"certificateChain": "tls/cert.pem", "privateKey": "tls/key.pem"}}
 /// ```
-/// Relative paths are resolved against the configuration file's folder.
+/// Relative paths are resolved against the configuration file's folder. A key the relay does not know is refused
+/// with the nearest known one (``refuseUnknownKeys(in:file:)``).
 public struct RelayConfiguration: Codable, Sendable, Hashable {
     /// Certificate chain (leaf first) and private key, PEM files.
     public struct TLS: Codable, Sendable, Hashable {
@@ -41,6 +42,9 @@ public struct RelayConfiguration: Codable, Sendable, Hashable {
     public var connections: ConnectionLimits = ConnectionLimits()
     /// How long the change log is kept before it is folded into the records (see ``LogRetention``).
     public var log: LogRetention = LogRetention()
+    /// Lets a request from a loopback address read `/metrics` without a token (a Prometheus on this machine).
+    /// Otherwise only an admin device's token may. Leave it off behind a proxy on the same machine.
+    public var metricsLoopbackWithoutToken: Bool = false
 
     public init() {}
 
@@ -58,6 +62,8 @@ public struct RelayConfiguration: Codable, Sendable, Hashable {
         uploadExpiryHours = try container.decodeIfPresent(Double.self, forKey: .uploadExpiryHours) ?? defaults.uploadExpiryHours
         connections = try container.decodeIfPresent(ConnectionLimits.self, forKey: .connections) ?? defaults.connections
         log = try container.decodeIfPresent(LogRetention.self, forKey: .log) ?? defaults.log
+        metricsLoopbackWithoutToken = try container.decodeIfPresent(Bool.self, forKey: .metricsLoopbackWithoutToken)
+            ?? defaults.metricsLoopbackWithoutToken
     }
 
     /// Reads a configuration file, resolving relative paths against its folder.
@@ -65,6 +71,7 @@ public struct RelayConfiguration: Codable, Sendable, Hashable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw RelayConfigurationError("Cannot read the configuration file \(path). Check the path, or start from Samples/relay.json.")
         }
+        try refuseUnknownKeys(in: data, file: path)
         var configuration: RelayConfiguration
         do {
             configuration = try WireCoding.decode(RelayConfiguration.self, from: data)

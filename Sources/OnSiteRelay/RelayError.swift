@@ -38,6 +38,16 @@ public struct RelayError: Error, HTTPResponseError, Sendable, CustomStringConver
     static let unknownToken = RelayError(
         .unauthorized, code: .invalidToken,
         message: "The device token is not known to this relay. Check it, or ask the administrator for a new one (`onsite-relay device add`).")
+    static func rotated(_ device: String, at date: Date) -> RelayError {
+        RelayError(.forbidden, code: .tokenRotated,
+                   message: "This token of device \(device) was replaced by a new one on \(date.formatted(.iso8601)). Your unsynced work is kept on the device; enrol it with the new token: `onsite enroll --replace --relay URL --token NEW`.")
+    }
+    static let metricsNeedToken = RelayError(
+        .unauthorized, code: .missingToken,
+        message: "/metrics needs an admin device's token: send `Authorization: Bearer <token>` (`onsite-relay device add --role admin`).")
+    static let metricsForbidden = RelayError(
+        .forbidden, code: .adminOnly,
+        message: "Only an admin device's token may read /metrics (or enable `metricsLoopbackWithoutToken` for scrapes from this machine).")
     static func revoked(_ device: String) -> RelayError {
         RelayError(.forbidden, code: .deviceRevoked,
                    message: "Device \(device) was revoked on this relay. Your unsynced work is kept on the device; ask the administrator for a new token.")
@@ -90,6 +100,9 @@ public struct RelayError: Error, HTTPResponseError, Sendable, CustomStringConver
     static func badQuery(_ name: String, _ expectation: String) -> RelayError {
         RelayError(.badRequest, code: .invalidQuery, message: "Query parameter `\(name)` \(expectation).")
     }
+    static let insufficientStorage = RelayError(
+        .init(code: 507, reasonPhrase: "Insufficient Storage"), code: .insufficientStorage,
+        message: "The relay's disk is full: nothing of this request was stored. Your work is kept on the device; sync again later (the administrator has been told in the relay's log).")
     static let internalError = RelayError(
         .internalServerError, code: .internalError,
         message: "The relay failed to handle the request; nothing was changed. Retry later; the relay's log has the details.")

@@ -14,15 +14,21 @@ public struct RelayServer: Sendable {
     /// The blob store every upload route shares (one set of upload leases).
     public let blobs: RelayBlobStore
     public let logger: Logger
+    /// What `/metrics` serves.
+    public let metrics: RelayMetrics
     private let connections: ConnectionRegistry
+    private let seen: LastSeenRecorder
 
     /// Opens the store under the configuration's data directory and sweeps uploads abandoned for longer than
     /// `uploadExpiryHours`.
     public init(configuration: RelayConfiguration, logger: Logger, now: Date = Date()) throws {
         try configuration.validate()
-        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: configuration.dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         self.configuration = configuration
         self.store = try RelayStore(path: configuration.storePath)
+        self.metrics = RelayMetrics()
+        self.seen = LastSeenRecorder(store: store)
         self.blobs = store.blobs
         self.logger = logger
         self.connections = ConnectionRegistry(maxConnections: configuration.connections.maxConnections)
@@ -33,14 +39,17 @@ public struct RelayServer: Sendable {
     /// The router with every route, usable on its own in tests.
     public func makeRouter() -> Router<RelayRequestContext> {
         let router = Router(context: RelayRequestContext.self)
+        router.add(middleware: AccessLogMiddleware(metrics: metrics, routes: RouteTable.relay))
         router.add(middleware: ErrorBodyMiddleware())
         router.add(middleware: MethodNotAllowedMiddleware(routes: RouteTable.relay))
         router.get("healthz") { _, _ in
             try JSONResponse.make(Health(status: "ok", serverVersion: try await store.serverVersion(), protocolVersion: SyncProtocol.version))
         }
-        let v1 = router.group("v1").add(middleware: DeviceAuthenticator(store: store))
+        MetricsController(store: store, metrics: metrics, loopbackWithoutToken: configuration.metricsLoopbackWithoutToken)
+            .addRoutes(to: router)
+        let v1 = router.group("v1").add(middleware: DeviceAuthenticator(store: store, seen: seen))
         v1.add(middleware: ProtocolVersionMiddleware())
-        SyncController(store: store, limits: configuration.limits, pageSize: configuration.pageSize).addRoutes(to: v1)
+        SyncController(store: store, limits: configuration.limits, pageSize: configuration.pageSize, metrics: metrics).addRoutes(to: v1)
         UploadController(store: store, blobs: blobs, limits: configuration.limits, maxChunkBytes: configuration.maxUploadChunkBytes,
                          uploadExpiry: configuration.uploadExpiry).addRoutes(to: v1)
         return router

@@ -14,6 +14,7 @@ public struct RelayStore: Sendable {
 
     /// Opens (and creates or migrates) the store at `path`.
     public init(path: String) throws {
+        try DurableDatabase.createPrivately(path)
         try self.init(writer: DatabasePool(path: path, configuration: Self.configuration))
     }
 
@@ -130,6 +131,19 @@ public struct RelayStore: Sendable {
             while let row = try rows.next() {
                 guard let operation = try? decoder.decode(SyncOperation.self, from: row["operation"] as Data) else { continue }
                 try AttachmentReference.record(operation, deviceId: row["deviceId"], db: db)
+            }
+        }
+        migrator.registerMigration("v6: devices last seen and rotated tokens") { db in
+            // When each device last made an authenticated request (written at most once a minute per device).
+            try db.create(table: "deviceSeen") { t in
+                t.primaryKey("deviceId", .text).references("device")
+                t.column("lastSeenAt", .datetime).notNull()
+            }
+            // Tokens replaced by `onsite-relay device rotate`: refused with a sentence that says so.
+            try db.create(table: "retiredToken") { t in
+                t.primaryKey("tokenHash", .text)
+                t.column("deviceId", .text).notNull().references("device")
+                t.column("retiredAt", .datetime).notNull()
             }
         }
         return migrator

@@ -49,6 +49,12 @@ public struct RouteTable: Sendable {
         self.routes = routes
     }
 
+    /// The pattern of the route serving `path`, e.g. `/v1/uploads/{sha256}`: a bounded label for metrics and logs.
+    public func pattern(forPath path: String) -> String? {
+        let parts = path.split(separator: "/")
+        return routes.first { $0.matches(parts) }?.pattern
+    }
+
     /// The methods the relay answers on `path` (a request path without its query), or nil when no route has it.
     public func allowedMethods(forPath path: String) -> [HTTPRequest.Method]? {
         let parts = path.split(separator: "/")
@@ -58,6 +64,7 @@ public struct RouteTable: Sendable {
     /// Every route of the relay, in the order of `Protocol/openapi.yaml`.
     public static let relay = RouteTable([
         Route("/healthz", [.get]),
+        Route("/metrics", [.get]),
         Route("/v1/me", [.get]),
         Route("/v1/changesets", [.post]),
         Route("/v1/changes", [.get]),

@@ -9,6 +9,8 @@ struct SyncController: Sendable {
     let store: RelayStore
     let limits: SyncLimits
     let pageSize: Int
+    /// Operations, conflicts and pull entries counted for `/metrics`.
+    var metrics: RelayMetrics?
 
     func addRoutes(to group: RouterGroup<RelayRequestContext>) {
         group.get("me", use: me)
@@ -33,6 +35,10 @@ struct SyncController: Sendable {
             "sync.changeSet": .string(valid.id.uuidString), "sync.operations": .stringConvertible(valid.operations.count),
             "sync.replayed": .stringConvertible(result.replayed), "sync.version": .stringConvertible(result.serverVersion),
         ])
+        if let metrics, !result.replayed {
+            metrics.recordOperations(Dictionary(grouping: result.results, by: \.outcome.rawValue).mapValues(\.count))
+            metrics.recordConflicts(try await store.conflictsRecorded(by: result))
+        }
         return try ContentEncoding.json(result, for: request)
     }
 
@@ -64,6 +70,7 @@ struct SyncController: Sendable {
         }
         let asked = PullRequest(since: since, limit: limit, snapshot: snapshot)
         let page = try await store.pull(asked, for: actor, maxPageBytes: limits.maxPageBytes)
+        metrics?.recordPullEntries(page.changes.count)
         return try ContentEncoding.json(page, for: request)
     }
 }

@@ -20,6 +20,12 @@ public final class RelayProcess: @unchecked Sendable {
     private var process: Process?
     /// When set, the relay runs with at most this many open files (`ulimit -n`), like a small server.
     public var openFileLimit: Int?
+    /// `--log-level` (warning by default: quiet benchmarks and tests); `info` shows the access log.
+    public var logLevel = "warning"
+    /// More `serve` arguments, e.g. `["--log-format", "json"]`.
+    public var extraServeArguments: [String] = []
+    /// Where the running (or last) relay writes its standard output and error.
+    public private(set) var logFile: URL?
     /// Whether the folder is deleted when the object goes (a temporary folder made for it).
     private let ownsFolder: Bool
 
@@ -64,7 +70,8 @@ public final class RelayProcess: @unchecked Sendable {
     /// Starts the relay (on the same port after the first start) and waits until it listens.
     public func start() throws {
         let process = Process()
-        let arguments = ["serve", "--config", config.path, "--log-level", "warning"] + (port == 0 ? [] : ["--port", String(port)])
+        let arguments = ["serve", "--config", config.path, "--log-level", logLevel] + extraServeArguments
+            + (port == 0 ? [] : ["--port", String(port)])
         if let openFileLimit {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             process.arguments = ["-c", "ulimit -n \(openFileLimit) && exec \"$0\" \"$@\"", binary.path] + arguments
@@ -76,6 +83,7 @@ public final class RelayProcess: @unchecked Sendable {
         FileManager.default.createFile(atPath: log.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: log)
         process.standardError = process.standardOutput
+        logFile = log
         try process.run()
         self.process = process
         let deadline = Date().addingTimeInterval(20)

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// How the client's replica and the relay's store open SQLite: a commit is on disk when it returns.
@@ -15,5 +16,17 @@ public enum DurableDatabase {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         return configuration
+    }
+}
+
+extension DurableDatabase {
+    /// Creates the database file at `path` with mode 0600 when it does not exist yet, so SQLite opens a private
+    /// file whatever the umask (its `-wal` and `-shm` files take the database file's mode).
+    ///
+    /// - Throws: ``FileFailure`` when the file cannot be created.
+    public static func createPrivately(_ path: String) throws(FileFailure) {
+        let descriptor = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw FileFailure("create", path) }
+        close(descriptor)
     }
 }

@@ -34,6 +34,10 @@ public enum ErrorCode: Sendable, CustomStringConvertible {
     case missingToken
     case invalidToken
     case deviceRevoked
+    /// The token was replaced by `onsite-relay device rotate`: enrol again with the new one.
+    case tokenRotated
+    /// The route is for an admin device only (`/metrics`).
+    case adminOnly
     case deviceMismatch
     case malformedBody
     case bodyTooLarge
@@ -41,6 +45,8 @@ public enum ErrorCode: Sendable, CustomStringConvertible {
     case changeSetConflict
     case invalidQuery
     case internalError
+    /// The relay's disk is full (507): nothing was stored; pulls still work; try again later.
+    case insufficientStorage
     case corruptStore
     case methodNotAllowed
     case unsupportedProtocol
@@ -77,8 +83,8 @@ public enum ErrorCode: Sendable, CustomStringConvertible {
         .forbiddenOperation, .forbiddenField, .forbiddenTransition, .outOfScope, .reportMoved, .reportExists,
         .unknownConflict, .recordTooLarge, .emptyChangeSet, .tooManyOperations, .invalidChangeSet, .invalidValue,
         .stampInFuture, .attachmentTooLarge, .unsupportedType, .missingToken, .invalidToken, .deviceRevoked,
-        .deviceMismatch, .malformedBody, .bodyTooLarge, .sequenceReused, .changeSetConflict, .invalidQuery,
-        .internalError, .corruptStore, .methodNotAllowed, .unsupportedProtocol, .unsupportedEncoding,
+        .tokenRotated, .adminOnly, .deviceMismatch, .malformedBody, .bodyTooLarge, .sequenceReused, .changeSetConflict, .invalidQuery,
+        .internalError, .insufficientStorage, .corruptStore, .methodNotAllowed, .unsupportedProtocol, .unsupportedEncoding,
         .blobNotReferenced, .blobPending, .uploadBusy, .uploadSuperseded, .invalidByteCount, .invalidHash, .invalidHeader,
         .unknownUpload, .uploadMismatch, .lengthMismatch, .offsetMismatch, .chunkTooLarge, .chunkOverflow,
         .chunkLengthMismatch, .checksumMismatch, .hashMismatch, .uploadRestarted, .notJPEG, .truncatedJPEG,
@@ -90,7 +96,7 @@ public enum ErrorCode: Sendable, CustomStringConvertible {
     /// Whether the relay failed on its side (an internal error or a 5xx): worth retrying later.
     public var isServerFailure: Bool {
         switch self {
-        case .internalError: true
+        case .internalError, .insufficientStorage: true
         case .httpStatus(let status): (500..<600).contains(status)
         default: false
         }
@@ -131,6 +137,8 @@ extension ErrorCode: RawRepresentable {
         case .missingToken: "missing_token"
         case .invalidToken: "invalid_token"
         case .deviceRevoked: "device_revoked"
+        case .tokenRotated: "token_rotated"
+        case .adminOnly: "admin_only"
         case .deviceMismatch: "device_mismatch"
         case .malformedBody: "malformed_body"
         case .bodyTooLarge: "body_too_large"
@@ -138,6 +146,7 @@ extension ErrorCode: RawRepresentable {
         case .changeSetConflict: "change_set_conflict"
         case .invalidQuery: "invalid_query"
         case .internalError: "internal_error"
+        case .insufficientStorage: "insufficient_storage"
         case .corruptStore: "corrupt_store"
         case .methodNotAllowed: "method_not_allowed"
         case .unsupportedProtocol: "unsupported_protocol"

@@ -7,8 +7,8 @@ import OnSiteSync
 
 struct DeviceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "device", abstract: "Enrol, list and revoke devices.",
-        subcommands: [Add.self, List.self, Revoke.self])
+        commandName: "device", abstract: "Enrol, list, rotate and revoke devices.",
+        subcommands: [Add.self, List.self, Rotate.self, Revoke.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Enrol a device and print its token once.")
@@ -48,14 +48,60 @@ struct DeviceCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List enrolled devices.")
+        static let configuration = CommandConfiguration(abstract: "List enrolled devices with when each was last seen.")
         @OptionGroup var options: ConfigurationOptions
+        @Flag(help: "Print JSON: an array of {deviceId, name, role, units, state, createdAt, revokedAt, lastSeenAt}.") var json = false
+
+        /// One device as `--json` prints it (never its token hash).
+        struct Listed: Encodable {
+            var deviceId, name, role, state: String
+            var units: [String]
+            var createdAt: Date
+            var revokedAt, lastSeenAt: Date?
+        }
 
         func run() async throws {
             let store = try RelayStore(path: try options.load().storePath)
-            for device in try await store.devices() {
-                let state = device.isRevoked ? "revoked" : "active"
-                print("\(device.id)  \(device.role.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0))  \(state)  \(device.name)  [\(device.units.joined(separator: ", "))]")
+            let seen = try await store.lastSeen()
+            let listed = try await store.devices().map { device in
+                Listed(deviceId: device.id, name: device.name, role: device.role.rawValue, state: device.isRevoked ? "revoked" : "active",
+                       units: device.units, createdAt: device.createdAt, revokedAt: device.revokedAt, lastSeenAt: seen[device.id])
+            }
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                encoder.dateEncodingStrategy = .iso8601
+                print(String(decoding: try encoder.encode(listed), as: UTF8.self))
+                return
+            }
+            for device in listed {
+                let lastSeen = device.lastSeenAt.map { "last seen \($0.formatted(.iso8601))" } ?? "never seen"
+                print("\(device.deviceId)  \(device.role.padding(toLength: 10, withPad: " ", startingAt: 0))  \(device.state)  \(lastSeen)  \(device.name)  [\(device.units.joined(separator: ", "))]")
+            }
+        }
+    }
+
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Give a device a new token; the old one stops working at once.",
+            discussion: "The device keeps its id and its unsynced work: on it, run `onsite enroll --replace --relay URL --token NEW`.")
+        @OptionGroup var options: ConfigurationOptions
+        @Argument(help: "The device id.") var deviceId: String
+        @Flag(help: "Print JSON: deviceId and token.") var json = false
+
+        func run() async throws {
+            let store = try RelayStore(path: try options.load().storePath)
+            let token = try DeviceToken.generate()
+            guard let device = try await store.rotateToken(of: deviceId, newTokenHash: token.hashHex, at: Date()) else {
+                throw ValidationError("No device \(deviceId) on this relay; `onsite-relay device list` shows them.")
+            }
+            if json {
+                print("{\"deviceId\":\"\(device.id)\",\"token\":\"\(token.rawValue)\"}")
+            } else {
+                print("New token for \(device.name) (device \(device.id)); the old token is refused from now on.")
+                print("Token (shown once, the relay keeps only its hash):")
+                print(token.rawValue)
+                print("On the device: onsite enroll --replace --relay URL --token <this token> (its unsynced work is kept).")
             }
         }
     }

@@ -4,13 +4,31 @@ import Logging
 import OnSiteCore
 import OnSiteCrypto
 import OnSiteRelay
+import OnSiteStorage
+import OnSiteSync
 
 @main
 struct RelayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "onsite-relay",
         abstract: "The OnSite relay: takes change sets from field devices, merges them, serves the merged state.",
+        version: OnSiteVersion.description,
         subcommands: [Serve.self, Cert.self, DeviceCommand.self, Compact.self])
+
+    /// Sets a private umask (the store holds token hashes and reporters' phone numbers), then parses and runs.
+    static func main() async {
+        PrivateFolder.restrictNewFiles()
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// Where the relay's configuration comes from: a file, then the environment, then flags.
@@ -21,7 +39,7 @@ struct ConfigurationOptions: ParsableArguments {
     @Option(name: .long, help: "Overrides the data directory (relay.sqlite and blobs).")
     var data: String?
 
-    func load() throws -> RelayConfiguration {
+    func load() throws(RelayConfigurationError) -> RelayConfiguration {
         var configuration = RelayConfiguration()
         if let config {
             configuration = try RelayConfiguration.load(file: config)
@@ -40,14 +58,22 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Overrides the port (0 picks a free one).") var port: Int?
     @Flag(help: "Serve plain HTTP (loopback only, behind a TLS proxy).") var plainHTTP = false
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String = "info"
+    @Option(help: "Log lines as text or json (one JSON object a line, on standard error).") var logFormat: LogFormat = .text
+
+    enum LogFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
     func run() async throws {
         var configuration = try options.load()
         if let host { configuration.host = host }
         if let port { configuration.port = port }
         if plainHTTP { configuration.allowPlainHTTP = true; configuration.tls = nil }
+        if logFormat == .json { LoggingSystem.bootstrap { label in JSONLogHandler(label: label) } }
         var logger = Logger(label: "onsite-relay")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        try configuration.validate()
+        // Held until this function returns: a second `serve` on the same folder refuses, naming this pid.
+        let dataFolder = try RelayDataFolder.claim(configuration, logger: logger)
+        let hangUp = Self.ignoreHangUp(logger: logger)
         let server = try RelayServer(configuration: configuration, logger: logger)
         let scheme = configuration.tls == nil ? "http" : "https"
         let host = configuration.host
@@ -57,26 +83,60 @@ struct Serve: AsyncParsableCommand {
             let line = "onsite-relay listening on \(scheme)://\(host):\(port) (data: \(dataDirectory))\n"
             FileHandle.standardOutput.write(Data(line.utf8))
         }
+        logger.notice("onsite-relay started", metadata: [
+            "relay.version": .string(OnSiteVersion.description), "relay.pid": .stringConvertible(getpid()),
+            "relay.data": .string(dataDirectory),
+        ])
         try await app.runService()
+        // runService returns after SIGTERM or SIGINT once open requests are answered and the server is closed.
+        logger.notice("onsite-relay stopped gracefully: open requests were answered, the database is closed", metadata: [
+            "relay.pid": .stringConvertible(getpid()),
+        ])
+        withExtendedLifetime((dataFolder, hangUp)) {}
+    }
+
+    /// SIGHUP does not stop the relay: it logs to standard output and error (journald or the supervisor keeps the
+    /// files), so there is no log file to reopen; the signal is noted in the log and otherwise ignored.
+    static func ignoreHangUp(logger: Logger) -> any DispatchSourceSignal {
+        signal(SIGHUP, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGHUP)
+        source.setEventHandler {
+            logger.notice("SIGHUP received and ignored: the relay logs to standard output and error, there is no log file to reopen; stop it with SIGTERM")
+        }
+        source.resume()
+        return source
     }
 }
 
 struct Cert: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Make a TLS certificate for a pilot: a small CA and a server certificate signed by it.",
-        discussion: "Writes ca.pem (give it to devices: `onsite enroll --ca-cert ca.pem`), cert.pem and key.pem.")
+        discussion: """
+            --self-signed writes ca.pem (give it to devices: `onsite enroll --ca-cert ca.pem`), ca-key.pem (0600), cert.pem and \
+            key.pem into a new folder; it refuses a folder that holds them already. --renew issues a new cert.pem and key.pem \
+            from the same CA (devices keep their pinned ca.pem); restart the relay to serve it.
+            """)
 
-    @Flag(help: "Make a self-signed CA and a server certificate (the only kind for now).") var selfSigned = false
+    @Flag(help: "Make a self-signed CA and a server certificate in a new folder.") var selfSigned = false
+    @Flag(help: "Issue a new server certificate from the CA already in --out (ca.pem and ca-key.pem).") var renew = false
     @Option(help: "The host name or IP address devices use to reach the relay.") var host: String
-    @Option(help: "The folder to write ca.pem, cert.pem and key.pem into.") var out: String
+    @Option(help: "The folder of ca.pem, ca-key.pem, cert.pem and key.pem.") var out: String
 
     func validate() throws {
-        guard selfSigned else { throw ValidationError("Only --self-signed is supported: pass it to make a pilot CA and certificate.") }
+        guard selfSigned != renew else {
+            throw ValidationError("Pass --self-signed to make a pilot CA and certificate, or --renew to issue a new certificate from the CA in --out.")
+        }
     }
 
     func run() throws {
+        if renew {
+            let material = try PilotTLSMaterial.renew(forHost: host, in: out)
+            print("Wrote a new \(material.certificateChainPath) and \(material.privateKeyPath) for \(host), signed by \(material.caCertificatePath), valid until \(material.notAfter.formatted(.iso8601)).")
+            print("Devices keep their pinned ca.pem; restart the relay to serve the new certificate.")
+            return
+        }
         let material = try PilotTLSMaterial.make(forHost: host, in: out)
-        print("Wrote \(material.caCertificatePath), \(material.certificateChainPath), \(material.privateKeyPath) for \(host).")
-        print("Give \(material.caCertificatePath) to devices (onsite enroll --ca-cert); keep key.pem on the relay only.")
+        print("Wrote \(material.caCertificatePath), \(material.caPrivateKeyPath), \(material.certificateChainPath), \(material.privateKeyPath) for \(host).")
+        print("Give \(material.caCertificatePath) to devices (onsite enroll --ca-cert); keep key.pem on the relay only, and ca-key.pem with the administrator (`cert --renew` needs it).")
     }
 }

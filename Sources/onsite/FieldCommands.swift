@@ -88,7 +88,8 @@ struct Sync: AsyncParsableCommand, ReplicaCommand {
         } else {
             printSummary(report)
         }
-        if !report.pendingAfter.isEmpty { Self.notDone(report.pendingAfter) }
+        if !report.pendingAfter.isEmpty { try Self.notDone(report.pendingAfter) }
+        try Exit.checkNothingDeferred(report)
     }
 
     private func printSummary(_ report: SyncReport) {
@@ -115,10 +116,10 @@ struct Sync: AsyncParsableCommand, ReplicaCommand {
     }
 
     /// The sync ended with work left (the relay does not know a photo's record yet, say): say what, exit 75.
-    static func notDone(_ pending: PendingWork) -> Never {
+    static func notDone(_ pending: PendingWork) throws {
         let line = "Not finished: your \(pending.summary) \(pending.changes + pending.photos == 1 ? "is" : "are") kept on this device; run `onsite sync` again later.\n"
         FileHandle.standardError.write(Data(line.utf8))
-        Foundation.exit(Exit.temporary.rawValue)
+        throw Exit.temporary
     }
 }
 

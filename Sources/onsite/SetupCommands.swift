@@ -8,7 +8,9 @@ struct Init: AsyncParsableCommand, ReplicaCommand {
     @OptionGroup var replica: ReplicaOptions
 
     func run() async throws {
-        let existed = try FieldClient.create(in: replica.directory)
+        let existed = FieldClient.exists(in: replica.directory)
+        let client = try FieldClient(creating: replica.directory)
+        ReplicaOptions.sayTightened(client.replica.permissionsTightened)
         print(existed ? "Replica already exists in \(replica.directory.path); nothing changed." : "Created a replica in \(replica.directory.path).")
     }
 }
@@ -19,17 +21,28 @@ struct Enroll: AsyncParsableCommand, ReplicaCommand {
     @Option(help: "The relay's address, e.g. https://relay.dienbien.example:8443") var relay: String
     @Option(help: "The device token `onsite-relay device add` printed.") var token: String
     @Option(help: "The CA certificate to trust for this relay (PEM).") var caCert: String?
+    @Flag(help: "Replace this replica's enrolment (a rotated token, a new address or CA); pending changes and photos are kept.")
+    var replace = false
+    @Flag(help: "With --replace: the new token is another device's; make this replica that device (only with nothing pending).")
+    var move = false
 
     func validate() throws {
         try validating { () throws(ClientError) in try FieldClient.checkRelayAddress(relay) }
         if let caCert, !FileManager.default.isReadableFile(atPath: caCert) {
             throw ValidationError("Cannot read the CA certificate \(caCert). Ask the relay's administrator for its ca.pem.")
         }
+        if move, !replace { throw ValidationError("--move goes with --replace: it confirms that the new token is another device's.") }
     }
 
     func run() async throws {
-        let enrolment = try await replica.open().enroll(relay: relay, token: token, caCertificate: caCert)
+        let enrolment = try await replica.open().enroll(relay: relay, token: token, caCertificate: caCert, replace: replace, move: move)
         let profile = enrolment.profile
+        if replace {
+            let status = try await replica.open().status()
+            print("Enrolment replaced: \(profile.name) (\(profile.role.rawValue)) on \(enrolment.relayURL), device \(profile.deviceId).")
+            print("Kept \(status.sync.pendingOperations) pending change(s) and \(status.photos.pendingPhotos) photo(s) waiting to upload; run `onsite sync`.")
+            return
+        }
         print("Enrolled as \(profile.name) (\(profile.role.rawValue), units: \(profile.units.joined(separator: ", "))) on \(enrolment.relayURL).")
         print("Device \(profile.deviceId). Run `onsite sync` to fetch your reports.")
     }

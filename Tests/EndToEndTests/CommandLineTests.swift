@@ -77,15 +77,15 @@ struct CommandLineTests {
         try FileManager.default.createDirectory(at: folderAsFile.appendingPathComponent("replica.sqlite"), withIntermediateDirectories: true)
         let file = base.appendingPathComponent("file")
         try Data("x".utf8).write(to: file)
-        let cases: [(arguments: [String], says: String)] = [
-            (["status", "--replica", corrupt.path], "is damaged"),
-            (["list", "--replica", folderAsFile.path], "cannot be opened"),
-            (["status", "--replica", base.appendingPathComponent("missing").path], "No replica in"),
-            (["init", "--replica", file.appendingPathComponent("replica").path], "not a folder"),
+        let cases: [(arguments: [String], says: String, status: Int32)] = [
+            (["status", "--replica", corrupt.path], "is damaged", 1),
+            (["list", "--replica", folderAsFile.path], "is a folder where a file was expected", 1),
+            (["status", "--replica", base.appendingPathComponent("missing").path], "No replica in", 64),
+            (["init", "--replica", file.appendingPathComponent("replica").path], "not a folder", 1),
         ]
-        for (arguments, says) in cases {
+        for (arguments, says, status) in cases {
             let result = try run(Binaries.client, arguments)
-            #expect(result.status == 1, "\(arguments): \(result.combined)")
+            #expect(result.status == status, "\(arguments): \(result.combined)")
             #expect(result.combined.contains(says), "\(arguments): \(result.combined)")
             for raw in ["SQLite error", "NSCocoaErrorDomain", "Error Domain"] {
                 #expect(!result.combined.contains(raw), "\(arguments): \(result.combined)")

@@ -184,9 +184,9 @@ struct PhotoTests {
         #expect(shown.output.contains("PENDING upload from this device") && shown.output.contains("[photo.far_from_site]"), "\(shown.output)")
 
         let truncated = try lan.onsite("attach", "DB-2024-00101", "--photo", SamplePhotos.path("truncated.jpg"))
-        #expect(truncated.status == 1 && truncated.error.contains("cut short"), "\(truncated.combined)")
+        #expect(truncated.status == 64 && truncated.error.contains("cut short"), "\(truncated.combined)")
         let notJPEG = try lan.onsite("attach", "DB-2024-00101", "--photo", SamplePhotos.path("README.md"))
-        #expect(notJPEG.status == 1 && notJPEG.error.contains("not a JPEG"), "\(notJPEG.combined)")
+        #expect(notJPEG.status == 64 && notJPEG.error.contains("not a JPEG"), "\(notJPEG.combined)")
 
         let synced = try Self.json(try lan.onsite("sync", "--json"))
         #expect(synced["photosCompleted"] == 4 && synced["photosFailed"] == 0)

@@ -75,7 +75,7 @@ struct WorkflowEndToEndTests {
         let (relay, _) = try Seeded.relay()
         let lan = try Seeded.officer("lan", on: relay)
         let result = try lan.onsite("act", "DB-2024-00101", "publish")
-        #expect(result.status == 1)
+        #expect(result.status == 64)
         #expect(result.error.contains("forwarded"))
         #expect(try await lan.status().pendingOperations == 0)
     }

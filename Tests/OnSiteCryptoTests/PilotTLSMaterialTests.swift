@@ -53,6 +53,42 @@ struct PilotTLSMaterialTests {
         #expect(verify.status == 0, "\(verify.output)")
     }
 
+    @Test func anExistingFolderIsRefusedAndRenewalKeepsTheCA() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let first = try PilotTLSMaterial.make(forHost: "relay.site.local", in: directory)
+        let caBefore = try String(contentsOfFile: first.caCertificatePath, encoding: .utf8)
+        let leafBefore = try String(contentsOfFile: first.certificateChainPath, encoding: .utf8)
+        // The CA key is kept, private to its owner
+        let caKeyMode = try FileManager.default.attributesOfItem(atPath: first.caPrivateKeyPath)[.posixPermissions] as? Int
+        #expect(caKeyMode == 0o600)
+        // A second `make` into the same folder is refused and changes nothing
+        #expect {
+            try PilotTLSMaterial.make(forHost: "relay.site.local", in: directory)
+        } throws: { error in
+            "\(error)".contains("already exists") && "\(error)".contains("--renew")
+        }
+        #expect(try String(contentsOfFile: first.certificateChainPath, encoding: .utf8) == leafBefore)
+        // Renewal: a new leaf and key, the same CA, and the chain verifies against the pinned ca.pem
+        let renewed = try PilotTLSMaterial.renew(forHost: "relay.site.local", in: directory, validityDays: 90)
+        #expect(try String(contentsOfFile: renewed.caCertificatePath, encoding: .utf8) == caBefore)
+        #expect(try String(contentsOfFile: renewed.certificateChainPath, encoding: .utf8) != leafBefore)
+        #expect(renewed.caFingerprint == first.caFingerprint)
+        let verify = try OpenSSLCommand.run(["verify", "-purpose", "sslserver", "-CAfile", renewed.caCertificatePath,
+                                             renewed.certificateChainPath])
+        #expect(verify.status == 0, "\(verify.output)")
+        let match = try OpenSSLCommand.run(["x509", "-noout", "-pubkey", "-in", renewed.certificateChainPath]).output
+        let key = try OpenSSLCommand.run(["pkey", "-pubout", "-in", renewed.privateKeyPath]).output
+        #expect(match == key, "key.pem does not match the renewed certificate")
+        // A folder without a CA key cannot be renewed, with a sentence
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID())").path
+        #expect {
+            try PilotTLSMaterial.renew(forHost: "relay.site.local", in: empty)
+        } throws: { error in
+            "\(error)".contains("no ca.pem and ca-key.pem")
+        }
+    }
+
     @Test(arguments: ["", "relay,DNS:evil.example", "has space", "-leading.dash", "a..b"])
     func hostsThatCannotGoInACertificateAreRejected(host: String) {
         #expect(throws: CryptoError.self) {

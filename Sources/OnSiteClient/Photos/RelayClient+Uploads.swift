@@ -92,7 +92,7 @@ extension RelayClient {
             counters.add(response.metrics)
             return response
         case .failure(let error):
-            throw ClientError.unreachable(error.description, pending: pending)
+            throw ClientError.transport(error, pending: pending)
         }
     }
 

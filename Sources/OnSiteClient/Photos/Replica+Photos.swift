@@ -1,4 +1,5 @@
 import Foundation
+import OnSiteStorage
 import GRDB
 import OnSiteCore
 import OnSiteSync
@@ -28,6 +29,10 @@ extension Replica {
         let head = FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: 3) } ?? Data()
         guard head.elementsEqual([0xFF, 0xD8, 0xFF]) else {
             throw ClientError.invalidInput("\(name) không phải ảnh JPEG; chỉ nhận ảnh JPEG. / \(name) is not a JPEG photo; only JPEG photos are accepted.")
+        }
+        let needed = size + DiskSpace.reserveBytes
+        if let free = DiskSpace.available(at: directory.path), free < needed {
+            throw ClientError.lowDisk(folder: directory.path, needed: needed, available: free)
         }
         let stored = try blobs.importFile(at: path)
         let inspection = try blobs.withMappedBlob(stored.sha256) { JPEGInspector.inspect(buffer: $0) }

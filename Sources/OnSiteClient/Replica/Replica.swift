@@ -18,14 +18,27 @@ public struct Replica: Sendable {
     /// The device's clock (the system clock; tests pass a skewed or virtual one).
     public let clock: @Sendable () -> Date
 
+    /// The files and folders opening the replica made private (they were readable by others: made by an older
+    /// onsite or copied in); empty when everything was private already. The command line says so.
+    public private(set) var permissionsTightened: [String] = []
+
     /// Opens the replica in `directory` (`replica.sqlite`, WAL), creating it (and migrating it) when needed.
+    ///
+    /// The folder is made private (0700, its files 0600; see ``permissionsTightened``), and copies an import or a
+    /// download killed more than an hour ago left in `blobs/tmp` are deleted.
     ///
     /// - Throws: file-system errors when the folder cannot be made; `DatabaseError` when the database
     ///   cannot be opened or migrated (see ``FailureExplanation``).
     public init(directory: URL, clock: @escaping @Sendable () -> Date = { Date() }) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let pool = try DatabasePool(path: directory.appendingPathComponent("replica.sqlite").path, configuration: Self.configuration)
-        try self.init(writer: pool, directory: directory, clock: clock)
+        permissionsTightened = try PrivateFolder.secure(directory.path, recursive: false)
+        let path = directory.appendingPathComponent("replica.sqlite").path
+        try DurableDatabase.createPrivately(path)
+        let pool = try DatabasePool(path: path, configuration: Self.configuration)
+        self.writer = pool
+        self.directory = directory
+        self.clock = clock
+        try Self.migrator.migrate(pool)
+        blobs.sweepTemporaryFiles(olderThan: Date().addingTimeInterval(-3600))
     }
 
     /// A replica on a database of the caller's choosing, migrated: an in-memory `DatabaseQueue()` in tests.

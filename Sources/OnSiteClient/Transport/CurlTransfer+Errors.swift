@@ -6,6 +6,12 @@ extension CurlTransfer {
         let url = request.url
         let message = String(cString: curl_easy_strerror(code))
         let detail = errorDetail.isEmpty ? message : errorDetail
+        // A TLS server reading a plain HTTP request answers with a TLS alert (not HTTP: curl calls it HTTP/0.9 or a
+        // weird reply) or closes at once: nothing was applied, and only an https:// address will work.
+        if url.lowercased().hasPrefix("http://"),
+           code == CURLE_GOT_NOTHING || code == CURLE_WEIRD_SERVER_REPLY || (code == CURLE_UNSUPPORTED_PROTOCOL && detail.contains("HTTP/0.9")) {
+            return .plainHTTPAnsweredWithTLS(url, detail: detail)
+        }
         switch code {
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT:
             return .unreachable(url, detail: detail)

@@ -10,7 +10,7 @@ final class DownloadSink {
     init(path: String) throws(TransportError) {
         self.path = path
         partialPath = path + ".partial"
-        descriptor = open(partialPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        descriptor = open(partialPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             throw .localFile(partialPath, action: "write the download to", reason: String(cString: strerror(errno)))
         }

@@ -20,6 +20,8 @@ public struct TransportError: Error, Sendable, Equatable, CustomStringConvertibl
         public static let tlsVerificationFailed = Kind("tlsVerificationFailed")
         /// Another TLS failure (handshake, protocol, cipher).
         public static let tlsOther = Kind("tlsOther")
+        /// A plain `http://` request was answered in TLS: the address should say `https://`.
+        public static let plainHTTPToTLS = Kind("plainHTTPToTLS")
         /// The pinned CA file cannot be read or holds no certificate.
         public static let caFileUnreadable = Kind("caFileUnreadable")
         /// The connection dropped during the transfer.
@@ -43,6 +45,7 @@ public struct TransportError: Error, Sendable, Equatable, CustomStringConvertibl
         case timedOut(url: String, detail: String)
         case tlsVerificationFailed(url: String, caPath: String?, detail: String)
         case tlsOther(url: String, detail: String)
+        case plainHTTPAnsweredWithTLS(url: String, detail: String)
         case caFileUnreadable(path: String, reason: String)
         case interrupted(url: String, detail: String)
         case cancelled(url: String)
@@ -62,6 +65,7 @@ public struct TransportError: Error, Sendable, Equatable, CustomStringConvertibl
         Self(.tlsVerificationFailed(url: url, caPath: caPath, detail: detail))
     }
     static func tlsOther(_ url: String, detail: String) -> Self { Self(.tlsOther(url: url, detail: detail)) }
+    static func plainHTTPAnsweredWithTLS(_ url: String, detail: String) -> Self { Self(.plainHTTPAnsweredWithTLS(url: url, detail: detail)) }
     static func caFileUnreadable(_ path: String, reason: String) -> Self {
         Self(.caFileUnreadable(path: path, reason: reason))
     }
@@ -83,6 +87,7 @@ public struct TransportError: Error, Sendable, Equatable, CustomStringConvertibl
         case .timedOut: .timedOut
         case .tlsVerificationFailed: .tlsVerificationFailed
         case .tlsOther: .tlsOther
+        case .plainHTTPAnsweredWithTLS: .plainHTTPToTLS
         case .caFileUnreadable: .caFileUnreadable
         case .interrupted: .interrupted
         case .cancelled: .cancelled
@@ -110,6 +115,8 @@ public struct TransportError: Error, Sendable, Equatable, CustomStringConvertibl
             Self.verificationSentence(url: url, caPath: caPath, detail: detail)
         case .tlsOther(let url, let detail):
             "The secure connection to \(url) failed (\(detail))."
+        case .plainHTTPAnsweredWithTLS(let url, let detail):
+            "\(url) answered a plain HTTP request in TLS (\(detail)): use its https:// address."
         case .caFileUnreadable(let path, let reason):
             "Cannot use the pinned CA file \(path): \(reason). Copy the relay's ca.pem there again."
         case .interrupted(let url, let detail):
@@ -139,5 +146,24 @@ public struct TransportError: Error, Sendable, Equatable, CustomStringConvertibl
         }
         return "Refusing to talk to \(url): the relay's certificate is not trusted by this system (\(detail))."
             + " Pin the relay's ca.pem in the client configuration."
+    }
+}
+
+extension TransportError {
+    /// The URL of the failed exchange (empty for a malformed request).
+    public var url: String {
+        switch code {
+        case .unreachable(let url, _), .timedOut(let url, _), .tlsVerificationFailed(let url, _, _), .tlsOther(let url, _),
+             .plainHTTPAnsweredWithTLS(let url, _), .interrupted(let url, _), .cancelled(let url), .responseTooLarge(let url, _), .other(let url, _, _, _):
+            url
+        case .caFileUnreadable, .localFile, .invalidRequest:
+            ""
+        }
+    }
+
+    /// Whether a plain `http://` request was answered with TLS bytes (or closed at once by a TLS server):
+    /// the address should say `https://`. The plain request carried no body of value and nothing was applied.
+    public var isPlainHTTPToTLS: Bool {
+        kind == .plainHTTPToTLS
     }
 }

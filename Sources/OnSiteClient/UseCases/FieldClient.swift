@@ -34,6 +34,14 @@ public struct FieldClient: Sendable {
         self.init(replica: try Replica(directory: directory), logger: logger)
     }
 
+    /// Whether a replica exists in `directory`.
+    public static func exists(in directory: URL) -> Bool { Replica.exists(in: directory) }
+
+    /// Creates an empty replica in `directory`, or opens the one there.
+    public init(creating directory: URL, logger: Logger? = nil) throws {
+        self.init(replica: try Replica(directory: directory), logger: logger)
+    }
+
     /// Creates an empty replica in `directory` (or opens the one there). Returns whether it already existed.
     @discardableResult
     public static func create(in directory: URL) throws -> Bool {

@@ -13,6 +13,26 @@ final class Certificate {
         guard X509_set_version(pointer, 2) == 1 else { throw .openSSL("setting the certificate version to v3") }
     }
 
+    private init(pointer: OpaquePointer) { self.pointer = pointer }
+
+    /// Reads the first certificate of a PEM file's bytes.
+    static func load(pem bytes: [UInt8], from path: String) throws(CryptoError) -> Certificate {
+        ERR_clear_error()
+        guard let bio = bytes.withUnsafeBytes({ BIO_new_mem_buf($0.baseAddress, Int32($0.count)) }) else {
+            throw .openSSL("allocating a memory BIO")
+        }
+        defer { BIO_free(bio) }
+        guard let certificate = PEM_read_bio_X509(bio, nil, nil, nil) else { throw .openSSL("reading the certificate \(path)") }
+        return Certificate(pointer: certificate)
+    }
+
+    /// Whole days from now until the certificate expires (negative once expired).
+    func daysLeft() throws(CryptoError) -> Int {
+        var days: Int32 = 0, seconds: Int32 = 0
+        guard ASN1_TIME_diff(&days, &seconds, nil, X509_get0_notAfter(pointer)) == 1 else { throw .openSSL("reading notAfter") }
+        return Int(days)
+    }
+
     deinit { X509_free(pointer) }
 
     /// A random positive 128-bit serial number.

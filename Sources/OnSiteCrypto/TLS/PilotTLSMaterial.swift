@@ -3,13 +3,16 @@ import Foundation
 
 /// Self-signed TLS files for a pilot relay: a small CA and a server certificate it signed.
 ///
-/// ``make(forHost:additionalHosts:in:validityDays:)`` writes three PEM files into a directory:
-/// - `ca.pem`: the CA certificate. Copy it to each device and pin it (`caCertificatePath` on the client).
+/// ``make(forHost:additionalHosts:in:validityDays:)`` writes four PEM files into a new directory (it refuses one
+/// that already holds them):
+/// - `ca.pem`: the CA certificate (valid 10 years). Copy it to each device and pin it (`caCertificatePath`).
+/// - `ca-key.pem`: the CA's private key, mode 0600: keep it with the relay's administrator (off the relay if you
+///   can); ``renew(forHost:additionalHosts:in:validityDays:)`` signs the next server certificate with it, so
+///   devices keep their pinned `ca.pem`.
 /// - `cert.pem`: the server certificate, then the CA certificate (the chain the relay presents).
 /// - `key.pem`: the server's private key (PKCS#8, unencrypted), mode 0600.
 ///
-/// Keys are EC P-256 and signatures ECDSA/SHA-256. The CA's private key is never written: once the server
-/// certificate is signed, that CA can vouch for nothing else, so a stolen `ca.pem` is harmless.
+/// Keys are EC P-256 and signatures ECDSA/SHA-256.
 ///
 /// ```swift
 /// let tls = try PilotTLSMaterial.make(forHost: "relay.site.local", in: "/var/lib/onsite/tls")
@@ -22,7 +25,7 @@ public struct PilotTLSMaterial: Sendable, Hashable {
     public let caFingerprint: SHA256Digest
     /// The server certificate's `subjectAltName` entries, e.g. `["DNS:relay.local", "DNS:localhost", "IP:127.0.0.1"]`.
     public let subjectAlternativeNames: [String]
-    /// When both certificates expire.
+    /// When the server certificate expires (the CA lives ``caValidityDays``).
     public let notAfter: Date
 
     /// `directory/ca.pem`.
@@ -31,12 +34,18 @@ public struct PilotTLSMaterial: Sendable, Hashable {
     public var certificateChainPath: String { directory + "/cert.pem" }
     /// `directory/key.pem`: the server's private key, mode 0600.
     public var privateKeyPath: String { directory + "/key.pem" }
+    /// `directory/ca-key.pem`: the CA's private key, mode 0600.
+    public var caPrivateKeyPath: String { directory + "/ca-key.pem" }
+
+    /// How long the CA is valid: server certificates are renewed under it without touching devices.
+    public static let caValidityDays = 3_650
 
     /// Generates a CA and a server certificate for `host` and writes them into `directory`.
     ///
     /// The server certificate names `host` (as `DNS:` or `IP:`), `localhost`, `127.0.0.1` and each of
     /// `additionalHosts` in its `subjectAltName`, and carries `extendedKeyUsage = serverAuth`.
-    /// Existing files are replaced atomically; the directory is created with mode 0700 if missing.
+    /// The directory is created with mode 0700 if missing; one that already holds any of the files is refused
+    /// (a CA in use would be lost): renew the server certificate instead.
     ///
     /// - Parameters:
     ///   - host: The name or address devices use to reach the relay.
@@ -53,17 +62,19 @@ public struct PilotTLSMaterial: Sendable, Hashable {
         guard (1...825).contains(validityDays) else {
             throw .invalidArgument("A pilot certificate is valid for 1 to 825 days (got \(validityDays)).")
         }
-        var names: [SubjectAlternativeName] = []
-        for candidate in [host] + additionalHosts + ["localhost", "127.0.0.1"] {
-            let name = try SubjectAlternativeName(host: candidate)
-            if !names.contains(name) { names.append(name) }
-        }
+        let names = try subjectAlternativeNames(host: host, additionalHosts: additionalHosts)
         let commonName = host.utf8.count <= 64 ? host : "OnSite relay"
+        let paths = ["ca.pem", "ca-key.pem", "cert.pem", "key.pem"].map { directory + "/" + $0 }
+        if let existing = paths.first(where: { FileManager.default.fileExists(atPath: $0) }) {
+            throw .invalidArgument("\(existing) already exists: refusing to replace a CA that devices may have pinned. "
+                + "Issue a new server certificate from the same CA with `onsite-relay cert --renew --host \(host) --out \(directory)`, "
+                + "or choose another --out folder.")
+        }
 
         let caKey = try PrivateKey.makeP256()
         let ca = try Certificate()
         try ca.setRandomSerial()
-        try ca.setValidity(days: validityDays + 1)
+        try ca.setValidity(days: caValidityDays)
         try ca.setSubject(commonName: "OnSite pilot CA for \(commonName)".prefix(64).description, organization: "OnSite")
         try ca.setIssuer(ca)
         try ca.setPublicKey(of: caKey)
@@ -73,6 +84,27 @@ public struct PilotTLSMaterial: Sendable, Hashable {
         try ca.addExtension(NID_authority_key_identifier, "keyid:always", issuer: ca)
         try ca.sign(with: caKey)
 
+        let caPEM = try ca.pem()
+        try PrivateFile.makeDirectory(directory)
+        try PrivateFile.write(try caKey.pem(), to: directory + "/ca-key.pem", mode: 0o600)
+        try PrivateFile.write(caPEM, to: directory + "/ca.pem", mode: 0o644)
+        return try issueServerCertificate(
+            ca: ca, caKey: caKey, names: names, commonName: commonName, directory: directory, validityDays: validityDays)
+    }
+
+    static func subjectAlternativeNames(host: String, additionalHosts: [String]) throws(CryptoError) -> [SubjectAlternativeName] {
+        var names: [SubjectAlternativeName] = []
+        for candidate in [host] + additionalHosts + ["localhost", "127.0.0.1"] {
+            let name = try SubjectAlternativeName(host: candidate)
+            if !names.contains(name) { names.append(name) }
+        }
+        return names
+    }
+
+    /// Makes a server key and certificate signed by `ca` and writes `key.pem` and `cert.pem` (leaf then CA).
+    static func issueServerCertificate(
+        ca: Certificate, caKey: PrivateKey, names: [SubjectAlternativeName], commonName: String, directory: String, validityDays: Int
+    ) throws(CryptoError) -> PilotTLSMaterial {
         let serverKey = try PrivateKey.makeP256()
         let server = try Certificate()
         try server.setRandomSerial()
@@ -95,11 +127,8 @@ public struct PilotTLSMaterial: Sendable, Hashable {
             subjectAlternativeNames: names.map(\.configValue),
             notAfter: Date(timeIntervalSinceNow: Double(validityDays) * 86_400)
         )
-        let caPEM = try ca.pem()
-        try PrivateFile.makeDirectory(directory)
         try PrivateFile.write(try serverKey.pem(), to: material.privateKeyPath, mode: 0o600)
-        try PrivateFile.write(try server.pem() + caPEM, to: material.certificateChainPath, mode: 0o644)
-        try PrivateFile.write(caPEM, to: material.caCertificatePath, mode: 0o644)
+        try PrivateFile.write(try server.pem() + ca.pem(), to: material.certificateChainPath, mode: 0o644)
         return material
     }
 }

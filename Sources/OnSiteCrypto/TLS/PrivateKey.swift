@@ -22,6 +22,17 @@ final class PrivateKey {
         return PrivateKey(pointer: key)
     }
 
+    /// Reads a PEM private key (PKCS#8 or traditional, unencrypted).
+    static func load(pem bytes: [UInt8], from path: String) throws(CryptoError) -> PrivateKey {
+        ERR_clear_error()
+        guard let bio = bytes.withUnsafeBytes({ BIO_new_mem_buf($0.baseAddress, Int32($0.count)) }) else {
+            throw .openSSL("allocating a memory BIO")
+        }
+        defer { BIO_free(bio) }
+        guard let key = PEM_read_bio_PrivateKey(bio, nil, nil, nil) else { throw .openSSL("reading the private key \(path)") }
+        return PrivateKey(pointer: key)
+    }
+
     /// The private key in PKCS#8 PEM ("BEGIN PRIVATE KEY"), unencrypted.
     func pem() throws(CryptoError) -> [UInt8] {
         try MemoryBIO.collect("encoding the private key as PEM") { bio in

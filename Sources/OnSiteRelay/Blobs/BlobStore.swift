@@ -214,7 +214,10 @@ final class ChunkWriter {
 /// A file operation on the relay's blob store failed (logged, answered as a 500).
 struct BlobFileError: Error, CustomStringConvertible {
     let description: String
+    /// The `errno` of the failure (`ENOSPC` answers 507).
+    let code: Int32
     init(_ action: String, _ path: String) {
-        description = "cannot \(action) \(path): \(String(cString: strerror(errno)))"
+        code = errno
+        description = "cannot \(action) \(path): \(String(cString: strerror(code)))"
     }
 }
