@@ -48,6 +48,11 @@ public struct ClientError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// A request that got no answer: a lasting TLS or address problem, or a link that may come back (``unreachable(_:pending:)``).
     public static func transport(_ error: TransportError, pending: Int) -> Self {
+        transport(error, pending: PendingWork(changes: pending))
+    }
+
+    /// The same, with the changes and photos kept (the photo phase knows both).
+    public static func transport(_ error: TransportError, pending: PendingWork) -> Self {
         if [TransportError.Kind.tlsVerificationFailed, .tlsOther, .caFileUnreadable].contains(error.kind) {
             return .untrustedRelay(error.description)
         }
