@@ -72,8 +72,9 @@ struct HostileConnectionTests {
     @Test("A chunk whose link dies silently holds nothing: the device's next PATCH takes over at once; the idle timeout closes the dead connection")
     func stalledChunk() async throws {
         // Given: an upload in progress, and a PATCH that sent half its chunk and then went silent (no FIN, no RST)
-        // (An idle timeout of 20 s leaves room for a loaded machine: the takeover must not need it at all.)
-        let world = try World(extraConfiguration: #""connections": {"idleTimeoutSeconds": 20}"#)
+        // (An idle timeout of 45 s leaves room for a loaded machine: the takeover must not need it at all. Were the
+        // timeout to close the silent connection first, the relay would keep its half chunk, as after any cut.)
+        let world = try World(extraConfiguration: #""connections": {"idleTimeoutSeconds": 45}"#)
         let created = try world.client.request("POST", "/v1/uploads", token: world.officerToken, headers: ["Content-Type": "application/json"],
                                                body: try WireCoding.encode(UploadRequest(sha256: world.sha256, byteCount: Int64(world.photo.count), contentType: "image/jpeg")))
         #expect(created.status == 201, "\(created.text)")
@@ -99,8 +100,8 @@ struct HostileConnectionTests {
         let download = try world.client.request("GET", "/v1/blobs/\(world.sha256)", token: world.officerToken)
         #expect(download.status == 200 && download.body == world.photo)
 
-        // And: the relay closes the silent connection after the idle timeout (20 s), not when the socket dies
-        let closeBy = Date().addingTimeInterval(40)
+        // And: the relay closes the silent connection after the idle timeout (45 s), not when the socket dies
+        let closeBy = Date().addingTimeInterval(80)
         while stalled.isOpen, Date() < closeBy { try await Task.sleep(for: .milliseconds(100)) }
         #expect(!stalled.isOpen, "the relay still holds the silent connection")
     }
