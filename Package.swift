@@ -109,6 +109,7 @@ let package = Package(
             dependencies: [
                 "OnSiteClient", "OnSiteCore", "OnSiteSync", "OnSiteCrypto", "OnSiteRelayProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
 
@@ -131,7 +132,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SyncPropertyTests",
-            dependencies: ["OnSiteClient", "OnSiteRelay", "OnSiteSync", "OnSiteCore", "OnSiteTesting", "OnSiteClientTesting"]
+            dependencies: [
+                "OnSiteClient", "OnSiteRelay", "OnSiteSync", "OnSiteCore", "OnSiteTesting", "OnSiteClientTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "EndToEndTests",

@@ -67,8 +67,9 @@ public struct SyncEngine: Sendable {
         let start = ContinuousClock.now
         defer { report.pushSeconds += (ContinuousClock.now - start).seconds }
         var restamped = Set<UUID>()
+        // Counted once, then kept by subtraction: a count of a long outbox per change set is what a push must not do.
+        var pending = try await replica.pendingOperationCount()
         while let changeSet = try await replica.nextChangeSet(limit: changeSetSize) {
-            let pending = try await replica.status().pendingOperations
             let result: PushResult
             do {
                 result = try await client.push(changeSet, pending: pending, counters: &report.push)
@@ -78,12 +79,14 @@ public struct SyncEngine: Sendable {
                 restamped.insert(changeSet.id)
                 try await pull(client: client, into: &report, progress: progress)
                 let count = try await replica.restampFrozenChangeSet()
+                pending = try await replica.pendingOperationCount()
                 logger?.notice("re-stamped a change set the relay found ahead of its clock", metadata: [
                     "sync.changeSet": .string(changeSet.id.uuidString), "sync.operations": .stringConvertible(count),
                 ])
                 continue
             }
             try await replica.acknowledge(result)
+            pending = max(0, pending - changeSet.operationCount)
             report.changeSetsPushed += 1
             report.operationsPushed += changeSet.operationCount
             report.operationsApplied += result.appliedCount
@@ -97,9 +100,10 @@ public struct SyncEngine: Sendable {
     public func pull(client: some RelayConnection, into report: inout SyncReport, progress: (@Sendable (String) -> Void)? = nil) async throws {
         let start = ContinuousClock.now
         defer { report.pullSeconds += (ContinuousClock.now - start).seconds }
-        var cursor = try await replica.status().cursor
+        var cursor = try await replica.cursor()
+        // A pull does not change what is queued.
+        let pending = try await replica.pendingOperationCount()
         while true {
-            let pending = try await replica.status().pendingOperations
             let page = try await client.pull(since: cursor, limit: pageSize, pending: pending, counters: &report.pull)
             try await replica.apply(page)
             report.pagesPulled += 1

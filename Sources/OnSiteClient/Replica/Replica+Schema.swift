@@ -74,6 +74,10 @@ extension Replica {
             }
             try db.create(index: "photoUpload_state", on: "photoUpload", columns: ["state", "queuedAt"])
         }
+        migrator.registerMigration("v3: outbox by change set") { db in
+            // Acknowledging a change set reads its operations: without this, a scan of the whole outbox each time.
+            try db.create(index: "outbox_changeSet", on: "outbox", columns: ["changeSetId"])
+        }
         return migrator
     }
 }
