@@ -119,6 +119,7 @@ let package = Package(
             dependencies: [
                 "OnSiteClient", "OnSiteCore", "OnSiteSync", "OnSiteCrypto", "OnSiteRelayProcess", "OnSiteLinkProxy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
 
@@ -142,7 +143,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SyncPropertyTests",
-            dependencies: ["OnSiteClient", "OnSiteRelay", "OnSiteSync", "OnSiteCore", "OnSiteTesting", "OnSiteClientTesting"]
+            dependencies: [
+                "OnSiteClient", "OnSiteRelay", "OnSiteSync", "OnSiteCore", "OnSiteTesting", "OnSiteClientTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "EndToEndTests",

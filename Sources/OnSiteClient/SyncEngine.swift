@@ -81,8 +81,9 @@ public struct SyncEngine: Sendable {
         let start = ContinuousClock.now
         defer { report.pushSeconds += (ContinuousClock.now - start).seconds }
         var restamped = Set<UUID>()
+        // Counted once, then kept by subtraction: a count of a long outbox per change set is what a push must not do.
+        var pending = try await replica.pendingOperationCount()
         while let changeSet = try await replica.nextChangeSet(limit: changeSetSize) {
-            let pending = try await replica.status().pendingOperations
             let result: PushResult
             do {
                 result = try await client.push(changeSet, pending: pending, counters: &report.push)
@@ -92,12 +93,14 @@ public struct SyncEngine: Sendable {
                 restamped.insert(changeSet.id)
                 try await pull(client: client, into: &report, progress: progress)
                 let count = try await replica.restampFrozenChangeSet()
+                pending = try await replica.pendingOperationCount()
                 logger?.notice("re-stamped a change set the relay found ahead of its clock", metadata: [
                     "sync.changeSet": .string(changeSet.id.uuidString), "sync.operations": .stringConvertible(count),
                 ])
                 continue
             }
             try await replica.acknowledge(result)
+            pending = max(0, pending - changeSet.operationCount)
             report.changeSetsPushed += 1
             report.operationsPushed += changeSet.operationCount
             report.operationsApplied += result.appliedCount
@@ -111,24 +114,26 @@ public struct SyncEngine: Sendable {
     public func pull(client: some RelayConnection, into report: inout SyncReport, progress: (@Sendable (String) -> Void)? = nil) async throws {
         let start = ContinuousClock.now
         defer { report.pullSeconds += (ContinuousClock.now - start).seconds }
-        var status = try await replica.status()
+        var cursor = try await replica.cursor()
+        // A pull does not change what is queued.
+        let pending = try await replica.pendingOperationCount()
         while true {
             // A snapshot in progress (a first pull, or a cursor the relay no longer keeps) goes on where it stopped.
-            let request = PullRequest(since: status.cursor, limit: pageSize, snapshot: try await replica.snapshotInProgress())
-            let page = try await client.pull(request, pending: status.pendingOperations, counters: &report.pull)
+            let request = PullRequest(since: cursor, limit: pageSize, snapshot: try await replica.snapshotInProgress())
+            let page = try await client.pull(request, pending: pending, counters: &report.pull)
             try await replica.apply(page)
             report.pagesPulled += 1
             report.entriesPulled += page.changes.count
             report.recordsPulled += page.snapshots.count
-            status = try await replica.status()
             if let snapshot = page.snapshot, !snapshot.isComplete {
+                // The cursor waits for the snapshot's end.
                 progress?("pulled \(report.recordsPulled) report(s) of a snapshot at version \(snapshot.version)")
             } else {
-                progress?("pulled \(report.entriesPulled) change(s) and \(report.recordsPulled) whole report(s), cursor \(status.cursor) of \(page.serverVersion)")
+                cursor = page.nextCursor
+                progress?("pulled \(report.entriesPulled) change(s) and \(report.recordsPulled) whole report(s), cursor \(cursor) of \(page.serverVersion)")
             }
             if !page.hasMore { break }
         }
-        let cursor = status.cursor
         report.cursor = cursor
     }
 }

@@ -13,6 +13,9 @@ struct LogBatch {
     var records: [String: ReportRecord] = [:]
     var versions: [String: Int64] = [:]
     var fieldVersions: [String: [String: Int64]] = [:]
+    /// Each read report's `fieldVersions` column as stored, decoded once.
+    private var storedFieldVersions: [String: [String: Int64]] = [:]
+    private let decoder = WireCoding.makeDecoder()
     /// Each touched report's encoded size as stored, plus the operations appended to it since: an upper bound
     /// of its size once saved (an operation's bytes hold at least what it adds to the record).
     private var recordBytes: [String: Int] = [:]
@@ -26,12 +29,18 @@ struct LogBatch {
         self.maxRecordBytes = maxRecordBytes
     }
 
-    /// The report as this batch left it, or as stored.
+    /// The report as this batch left it, or as stored (read and decoded once per batch).
     mutating func record(_ id: String) throws -> ReportRecord? {
         if let record = records[id] { return record }
-        guard let data = try Data.fetchOne(db, sql: "SELECT state FROM report WHERE id = ?", arguments: [id]), !data.isEmpty else { return nil }
+        let statement = try db.cachedStatement(sql: "SELECT state, fieldVersions FROM report WHERE id = ?")
+        guard let row = try Row.fetchOne(statement, arguments: [id]) else { return nil }
+        let data: Data = row["state"]
+        guard !data.isEmpty else { return nil }
         recordBytes[id] = data.count
-        return try WireCoding.decode(ReportRecord.self, from: data)
+        storedFieldVersions[id] = try decodeFieldVersions(row["fieldVersions"])
+        let record = try decoder.decode(ReportRecord.self, from: data)
+        records[id] = record
+        return record
     }
 
     /// The refusal of a device's operation that would take its report past ``maxRecordBytes``; nil when it fits.
@@ -52,13 +61,27 @@ struct LogBatch {
     /// The log version of the write a field holds (its creation's when never edited).
     mutating func fieldVersion(of field: ReportField, on reportId: String) throws -> Int64 {
         if let version = fieldVersions[reportId]?[field.rawValue] { return version }
-        let stored = try String.fetchOne(db, sql: "SELECT fieldVersions FROM report WHERE id = ?", arguments: [reportId]) ?? "{}"
-        var decoded = (try? JSONDecoder().decode([String: Int64].self, from: Data(stored.utf8))) ?? [:]
-        if decoded[field.rawValue] == nil {
-            decoded[field.rawValue] = try Int64.fetchOne(db, sql: "SELECT MIN(version) FROM log WHERE reportId = ?", arguments: [reportId]) ?? 0
+        var known = try storedFieldVersions(of: reportId)
+        if known[field.rawValue] == nil {
+            known[field.rawValue] = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT MIN(version) FROM log WHERE reportId = ?"), arguments: [reportId]) ?? 0
         }
-        fieldVersions[reportId, default: [:]].merge(decoded) { mine, _ in mine }
+        fieldVersions[reportId, default: [:]].merge(known) { mine, _ in mine }
         return fieldVersions[reportId]?[field.rawValue] ?? 0
+    }
+
+    /// A report's `fieldVersions` as stored before this batch (empty for a report it created).
+    private mutating func storedFieldVersions(of reportId: String) throws -> [String: Int64] {
+        if let known = storedFieldVersions[reportId] { return known }
+        let text = try String.fetchOne(db.cachedStatement(sql: "SELECT fieldVersions FROM report WHERE id = ?"), arguments: [reportId])
+        let known = try decodeFieldVersions(text)
+        storedFieldVersions[reportId] = known
+        return known
+    }
+
+    private func decodeFieldVersions(_ text: String?) throws -> [String: Int64] {
+        guard let text, text != "{}" else { return [:] }
+        return (try? decoder.decode([String: Int64].self, from: Data(text.utf8))) ?? [:]
     }
 
     mutating func deviceName(_ id: String) throws -> String {
@@ -73,12 +96,12 @@ struct LogBatch {
         let encoded = try encoded ?? encoder.encode(operation)
         if isNew {
             // The log row references the report: insert it now; its state is written by `save()`.
-            try db.execute(sql: "INSERT INTO report (id, version, province, district, state) VALUES (?, 0, ?, ?, x'')",
-                           arguments: [record.id, record.report.area.province, record.report.area.district])
+            try db.cachedStatement(sql: "INSERT INTO report (id, version, province, district, state) VALUES (?, 0, ?, ?, x'')")
+                .execute(arguments: [record.id, record.report.area.province, record.report.area.district])
+            storedFieldVersions[record.id] = [:]
         }
-        try db.execute(
-            sql: "INSERT INTO log (operationId, changeSetId, deviceId, reportId, operation) VALUES (?, ?, ?, ?, ?)",
-            arguments: [operation.id.uuidString, changeSetId.uuidString, deviceId, operation.reportId, encoded])
+        try db.cachedStatement(sql: "INSERT INTO log (operationId, changeSetId, deviceId, reportId, operation) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [operation.id.uuidString, changeSetId.uuidString, deviceId, operation.reportId, encoded])
         let version = db.lastInsertedRowID
         try AttachmentReference.record(operation, deviceId: deviceId, db: db)
         recordBytes[record.id, default: 0] += encoded.count
@@ -97,25 +120,29 @@ struct LogBatch {
         _ = try append(operation, deviceId: RelayStore.relayDeviceId, record: record, isNew: false)
     }
 
-    /// Writes every touched report's state, field versions, and a scope entry when its units changed.
-    func save() throws {
-        for (id, record) in records {
+    /// Writes every touched report's state, field versions, and a scope entry when its units changed: each
+    /// report encoded once, whatever number of operations the batch applied to it.
+    mutating func save() throws {
+        let fieldEncoder = JSONEncoder()
+        fieldEncoder.outputFormatting = .sortedKeys
+        let update = try db.cachedStatement(sql: """
+            UPDATE report SET version = ?, province = ?, district = ?, commune = ?, assignedUnit = ?, state = ?, fieldVersions = ?
+            WHERE id = ?
+            """)
+        let lastScope = try db.cachedStatement(sql: "SELECT units FROM scopeLog WHERE reportId = ? ORDER BY version DESC LIMIT 1")
+        let insertScope = try db.cachedStatement(sql: "INSERT INTO scopeLog (version, reportId, units) VALUES (?, ?, ?)")
+        for id in records.keys.sorted() {
+            guard let record = records[id], let version = versions[id] else { continue }
             let report = record.report
-            let version = versions[id] ?? 0
-            var stored = try String.fetchOne(db, sql: "SELECT fieldVersions FROM report WHERE id = ?", arguments: [id])
-                .flatMap { try? JSONDecoder().decode([String: Int64].self, from: Data($0.utf8)) } ?? [:]
+            var stored = try storedFieldVersions(of: id)
             stored.merge(fieldVersions[id] ?? [:]) { _, new in new }
-            try db.execute(
-                sql: """
-                    UPDATE report SET version = ?, province = ?, district = ?, commune = ?, assignedUnit = ?, state = ?, fieldVersions = ?
-                    WHERE id = ?
-                    """,
-                arguments: [version, report.area.province, report.area.district, report.area.commune, report.assignedUnit,
-                            try encoder.encode(record), String(decoding: try JSONEncoder().encode(stored), as: UTF8.self), id])
+            try update.execute(arguments: [
+                version, report.area.province, report.area.district, report.area.commune, report.assignedUnit,
+                try encoder.encode(record), String(decoding: try fieldEncoder.encode(stored), as: UTF8.self), id,
+            ])
             let units = report.scope.encoded
-            let previous = try String.fetchOne(db, sql: "SELECT units FROM scopeLog WHERE reportId = ? ORDER BY version DESC LIMIT 1", arguments: [id])
-            if previous != units {
-                try db.execute(sql: "INSERT INTO scopeLog (version, reportId, units) VALUES (?, ?, ?)", arguments: [version, id, units])
+            if try String.fetchOne(lastScope, arguments: [id]) != units {
+                try insertScope.execute(arguments: [version, id, units])
             }
         }
     }

@@ -110,9 +110,9 @@ extension RelayStore {
     /// Whether an operation id is in the log or was folded out of it.
     static func isLogged(_ operationId: UUID, db: Database) throws -> Bool {
         let id = operationId.uuidString
-        return try Bool.fetchOne(db, sql: """
+        return try Bool.fetchOne(db.cachedStatement(sql: """
             SELECT EXISTS (SELECT 1 FROM log WHERE operationId = ?) OR EXISTS (SELECT 1 FROM compactedOperation WHERE operationId = ?)
-            """, arguments: [id, id]) ?? false
+            """), arguments: [id, id]) ?? false
     }
 
     /// The log entries after `version`, unredacted, oldest first: for the administrator's tools and tests.

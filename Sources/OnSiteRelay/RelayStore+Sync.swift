@@ -94,8 +94,8 @@ extension RelayStore {
 
     /// Where a report belonged at a version (nil when it did not exist yet).
     static func scope(of reportId: String, at version: Int64, db: Database) throws -> ReportScope? {
-        try String.fetchOne(db, sql: "SELECT units FROM scopeLog WHERE reportId = ? AND version <= ? ORDER BY version DESC LIMIT 1",
-                            arguments: [reportId, version]).map(ReportScope.init(encoded:))
+        let statement = try db.cachedStatement(sql: "SELECT units FROM scopeLog WHERE reportId = ? AND version <= ? ORDER BY version DESC LIMIT 1")
+        return try String.fetchOne(statement, arguments: [reportId, version]).map(ReportScope.init(encoded:))
     }
 }
 

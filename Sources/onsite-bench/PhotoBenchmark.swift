@@ -63,7 +63,7 @@ struct PhotoBenchmark {
             let sent = summary["photoBytesSent"] ?? 0
             let seconds = Double(summary["photoMillis"] ?? 0) / 1000
             print(line("onsite sync, \(chunkSize >> 10) KiB chunks", sent, seconds, sync.maxRSSKiB)
-                  + "   \(summary["connections"] ?? 0) TLS connection(s) for the whole sync")
+                  + "   TLS handshakes for this upload: \(summary["connections"] ?? 0) (the whole sync: push, pull, photo)")
             if index == 0 { print(line("onsite attach (copy, hash, EXIF)", size, attach.seconds, attach.maxRSSKiB)) }
         }
 

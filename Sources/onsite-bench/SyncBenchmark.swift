@@ -6,16 +6,18 @@ import OnSiteCore
 import OnSiteCrypto
 import OnSiteSync
 
-/// Pushes N reports' worth of operations from one device to a relay over TLS on loopback, then pulls
-/// them cold into a fresh replica, and prints throughput and bytes on the wire for each phase.
+/// Pushes N reports' worth of operations from one device to a relay over TLS on loopback, pulls them cold into
+/// a fresh replica (a snapshot), changes 1% of the reports and pulls again; prints each phase next to the limits
+/// measured in the same run on the same data (a raw SQLite bulk insert of the same rows, a raw `curl` of the same pages).
 struct SyncBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync",
-        abstract: "Sync benchmark: push then cold pull over TLS on loopback, against a real onsite-relay process.")
+        abstract: "Sync benchmark: push, cold pull and incremental pull over TLS on loopback against a real onsite-relay process, with their limits.")
 
     @Option(help: "Reports to create; each brings 3 operations (create, field edit, note).") var reports = 10_000
     @Option(help: "Operations per change set.") var changeSetSize = 500
     @Option(help: "Entries per pull page.") var pageSize = 1_000
+    @Option(help: "Records for the JSON against binary property list comparison (0: skip it).") var formatSample = 20_000
     @Option(help: "Keep the working folder here instead of a temporary one.") var keep: String?
     @Option(help: "Instead: the photo upload benchmark with a photo of this many megabytes (e.g. 200), onsite vs curl.") var photos: Int?
     @Option(help: "With --photos: the client's chunk sizes to try, in KiB.") var chunkKib: [Int] = [1024, 16384]
@@ -36,6 +38,9 @@ struct SyncBenchmark: AsyncParsableCommand {
         try relay.start()
         defer { relay.stop() }
         print("relay: \(relay.url) (TLS, pinned CA), \(reports) reports, \(changeSetSize) operations per change set, \(pageSize) per page")
+        let limits = folder.appendingPathComponent("limits")
+        try FileManager.default.createDirectory(at: limits, withIntermediateDirectories: true)
+        let curl = CurlLimit(relay: relay, token: readerToken, pageSize: pageSize)
 
         // Local writes on the pushing device
         let hub = try await enrolledReplica(in: folder.appendingPathComponent("hub"), relay: relay, token: hubToken)
@@ -46,36 +51,71 @@ struct SyncBenchmark: AsyncParsableCommand {
         }
         let writeSeconds = (ContinuousClock.now - writeStart).seconds
 
-        // Push
+        // Push; its limit: the same log rows inserted into the relay's log table
         var engine = SyncEngine(replica: hub)
         engine.changeSetSize = changeSetSize
         engine.pageSize = pageSize
         var pushed = SyncReport()
         try await engine.push(client: try await engine.makeClient(), into: &pushed)
+        let log = try SQLiteLimit.read(table: "log", from: relay.folder.appendingPathComponent("data/relay.sqlite").path)
+        let logInsert = try SQLiteLimit.insert(log, table: "log", into: limits.appendingPathComponent("log.sqlite").path)
 
-        // Cold pull into a fresh replica
+        // Cold pull into a fresh replica; its limits: the same report rows inserted, the same pages by curl
         let reader = try await enrolledReplica(in: folder.appendingPathComponent("reader"), relay: relay, token: readerToken)
         var readerEngine = SyncEngine(replica: reader)
         readerEngine.pageSize = pageSize
-        var pulled = SyncReport()
-        try await readerEngine.pull(client: try await readerEngine.makeClient(), into: &pulled)
-        let pulledReports = try await reader.status().reportCount
+        var cold = SyncReport()
+        try await readerEngine.pull(client: try await readerEngine.makeClient(), into: &cold)
+        let coldCurl = try await curl.download(from: 0)
+        let readerPath = folder.appendingPathComponent("reader/replica.sqlite").path
+        let coldRows = try SQLiteLimit.read(table: "report", from: readerPath)
+        let coldInsert = try SQLiteLimit.insert(coldRows, table: "report", into: limits.appendingPathComponent("cold.sqlite").path)
+        try await Self.checkSame(reader, as: hub, reports: reports)
 
-        let rows = [
-            Row(phase: "local writes", operations: changes.count, seconds: writeSeconds, requests: 0, sent: 0, received: 0),
-            Row(phase: "push", operations: pushed.operationsPushed, seconds: pushed.pushSeconds,
-                requests: pushed.push.requests, sent: pushed.push.bytesSent, received: pushed.push.bytesReceived),
-            // A first pull is a snapshot: one record per report (protocol 2), so its rate is in reports.
-            Row(phase: "cold pull", operations: pulled.recordsPulled, seconds: pulled.pullSeconds,
-                requests: pulled.pull.requests, sent: pulled.pull.bytesSent, received: pulled.pull.bytesReceived),
-        ]
+        // 1% of the reports change on the hub; the reader pulls them incrementally
+        let changed = stride(from: 0, to: reports, by: 100).map { String(format: "bench-%06d", $0) }
+        try await hub.record(changed.map { (.setField(.description, .text("Đã kiểm tra lại hiện trường, mặt đường đã được vá.")), $0) })
+        var second = SyncReport()
+        try await engine.push(client: try await engine.makeClient(), into: &second)
+        let since = try await reader.status().cursor
+        var incremental = SyncReport()
+        try await readerEngine.pull(client: try await readerEngine.makeClient(), into: &incremental)
+        let incrementalCurl = try await curl.download(from: since)
+        var changedRows = try SQLiteLimit.read(table: "report", from: readerPath)
+        let changedIds = Set(changed)
+        changedRows.rows = changedRows.rows.filter { row in String.fromDatabaseValue(row[0]).map(changedIds.contains) ?? false }
+        let incrementalInsert = try SQLiteLimit.insert(changedRows, table: "report", into: limits.appendingPathComponent("incremental.sqlite").path)
+        try await Self.checkSame(reader, as: hub, reports: reports)
+
+        let table = BenchTable(rows: [
+            .init(phase: "local writes", unit: "ops", count: changes.count, seconds: writeSeconds),
+            .init(phase: "push", unit: "ops", count: pushed.operationsPushed, seconds: pushed.pushSeconds, wire: pushed.push,
+                  sqliteSeconds: logInsert),
+            .init(phase: "cold pull", unit: "reports", count: reports, seconds: cold.pullSeconds, wire: cold.pull,
+                  sqliteSeconds: coldInsert, curl: coldCurl),
+            .init(phase: "incremental pull (1%)", unit: "reports", count: changed.count, seconds: incremental.pullSeconds,
+                  wire: incremental.pull, sqliteSeconds: incrementalInsert, curl: incrementalCurl),
+        ])
+        table.print()
         print("")
-        print("phase         operations   seconds      ops/s   requests     bytes sent   bytes received   bytes/op")
-        for row in rows { print(row.line) }
-        print("")
-        print("pulled replica holds \(pulledReports) reports; applied \(pushed.operationsApplied) of \(pushed.operationsPushed) pushed operations")
-        guard pulledReports == reports, pulled.recordsPulled == reports else {
-            throw ValidationError("the cold pull did not bring everything back (\(pulledReports) reports stored, \(pulled.recordsPulled) received)")
+        print("cold pull: a snapshot of \(cold.recordsPulled) records (\(cold.entriesPulled) log entries) in \(cold.pagesPulled) pages; \(String(format: "%.0f", Double(cold.pull.bytesReceived) / Double(reports))) wire bytes per report"
+              + " (curl: \(coldCurl.bytes) body bytes in \(coldCurl.pages) pages); \(cold.pull.connections) TLS connection(s)")
+        print("incremental pull: \(incremental.entriesPulled) entries, \(String(format: "%.3f", incremental.pullSeconds)) s;"
+              + " push of the change: \(second.operationsPushed) ops in \(String(format: "%.3f", second.pushSeconds)) s")
+        print("limits: SQLite = the same rows (\(log.rows.count) log rows; \(coldRows.rows.count) report rows) bulk-inserted into the same table"
+              + " with the same indexes, one prepared statement, one transaction, WAL, synchronous=FULL; curl = the same pages, one process, gzip")
+        print("targets: push ≥ 10000 ops/s; cold pull ≥ 20000 reports/s and ≤ 250 wire bytes/report; incremental pull of 1% ≤ 0.3 s (at 100000 reports)")
+
+        if formatSample > 0 {
+            let records = Array(try await reader.allRecords().prefix(formatSample))
+            print("")
+            print("record column, \(records.count) records, one at a time   bytes/record   encode µs/record   decode µs/record")
+            for figures in try RecordFormats.measure(records) {
+                let count = Double(records.count)
+                print(figures.name.padding(toLength: 48, withPad: " ", startingAt: 0)
+                      + String(format: "%14.0f %18.1f %18.1f", Double(figures.bytes) / count,
+                               figures.encodeSeconds / count * 1e6, figures.decodeSeconds / count * 1e6))
+            }
         }
     }
 
@@ -86,6 +126,18 @@ struct SyncBenchmark: AsyncParsableCommand {
         let profile = try await client.profile(counters: &counters)
         try await replica.enroll(Enrolment(relayURL: relay.url, token: token, caCertificatePath: relay.caCertificatePath, profile: profile))
         return replica
+    }
+
+    /// The pulled replica holds every report, equal to the pushing device's as its role may see them, and finds them by search.
+    static func checkSame(_ reader: Replica, as hub: Replica, reports: Int) async throws {
+        // The reader is a supervisor: reporters come to it redacted.
+        let pulled = try await reader.allRecords()
+        let pushed = try await hub.allRecords().map { Redaction.redacted($0, for: .supervisor) }
+        guard pulled.count == reports, pulled == pushed else {
+            throw ValidationError("the pull did not bring everything back: \(pulled.count) reports, equal to the hub's: \(pulled == pushed)")
+        }
+        let found = try await reader.reports(matching: ReportQuery(search: "muong thanh", limit: reports)).count
+        guard found == reports else { throw ValidationError("a search for “muong thanh” found \(found) of \(reports) reports") }
     }
 
     /// Three operations per report: the hub creates it, corrects its address, and adds a note.
@@ -108,30 +160,6 @@ struct SyncBenchmark: AsyncParsableCommand {
             changes.append((.addNote(Note(author: "IOC", at: WireDate.rounded(received), text: "Đã chuyển xử lý")), id))
         }
         return changes
-    }
-}
-
-struct Row {
-    var phase: String
-    var operations: Int
-    var seconds: Double
-    var requests: Int
-    var sent: Int
-    var received: Int
-
-    var line: String {
-        let rate = seconds > 0 ? Double(operations) / seconds : 0
-        let perOp = operations > 0 && requests > 0 ? Double(sent + received) / Double(operations) : 0
-        return [
-            phase.padding(toLength: 12, withPad: " ", startingAt: 0),
-            pad(operations, 11), pad(String(format: "%.2f", seconds), 9), pad(String(format: "%.0f", rate), 10),
-            pad(requests, 10), pad(sent, 14), pad(received, 16), pad(requests > 0 ? String(format: "%.0f", perOp) : "-", 10),
-        ].joined(separator: " ")
-    }
-
-    private func pad(_ value: some CustomStringConvertible, _ width: Int) -> String {
-        let text = value.description
-        return String(repeating: " ", count: max(0, width - text.count)) + text
     }
 }
 

@@ -55,7 +55,7 @@ extension Replica {
     @discardableResult
     public func record(_ changes: [(Change, String)], queueingPhotosOf attachments: [Attachment], now: Date = Date()) async throws -> [SyncOperation] {
         try await writer.write { db in
-            let operations = try changes.map { change, reportId in try record(change, on: reportId, now: now, db) }
+            let operations = try record(changes, now: now, db)
             for attachment in attachments {
                 try db.execute(
                     sql: """

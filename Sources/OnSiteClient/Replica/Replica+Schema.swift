@@ -81,6 +81,10 @@ extension Replica {
                 t.add(column: "snapshotVersion", .integer).notNull().defaults(to: 0)
             }
         }
+        migrator.registerMigration("v4: outbox by change set") { db in
+            // Acknowledging a change set reads its operations: without this, a scan of the whole outbox each time.
+            try db.create(index: "outbox_changeSet", on: "outbox", columns: ["changeSetId"])
+        }
         return migrator
     }
 }

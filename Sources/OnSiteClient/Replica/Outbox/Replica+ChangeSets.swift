@@ -54,32 +54,31 @@ extension Replica {
             let id = result.changeSetId.uuidString
             let decoder = WireCoding.makeDecoder()
             var operations: [UUID: SyncOperation] = [:]
-            for data in try Data.fetchAll(db, sql: "SELECT operation FROM outbox WHERE changeSetId = ?", arguments: [id]) {
+            for data in try Data.fetchAll(db.cachedStatement(sql: "SELECT operation FROM outbox WHERE changeSetId = ?"), arguments: [id]) {
                 let operation = try decoder.decode(SyncOperation.self, from: data)
                 operations[operation.id] = operation
             }
-            var touched = Set<String>()
+            // Each touched report is decoded once, takes all its accepted operations, and is written once.
+            var batch = ReportBatch(db: db)
+            let now = Date()
             for outcome in result.results {
                 guard let operation = operations[outcome.operationId] else { continue }
-                touched.insert(operation.reportId)
+                batch.restate(operation.reportId)
                 if outcome.outcome == .rejected {
-                    try db.execute(
-                        sql: "INSERT OR REPLACE INTO rejection (operationId, reportId, kind, code, message, at) VALUES (?, ?, ?, ?, ?, ?)",
-                        arguments: [operation.id.uuidString, operation.reportId, operation.change.kind.rawValue,
-                                    outcome.reason?.code.rawValue ?? "rejected", outcome.reason?.message ?? "refused by the relay", Date()])
+                    try db.cachedStatement(sql: "INSERT OR REPLACE INTO rejection (operationId, reportId, kind, code, message, at) VALUES (?, ?, ?, ?, ?, ?)")
+                        .execute(arguments: [operation.id.uuidString, operation.reportId, operation.change.kind.rawValue,
+                                             outcome.reason?.code.rawValue ?? "rejected", outcome.reason?.message ?? "refused by the relay", now])
                 } else if case .transition = operation.change {
-                    try db.execute(sql: "UPDATE outbox SET acknowledgedVersion = ? WHERE operationId = ?",
-                                   arguments: [outcome.version ?? 0, operation.id.uuidString])
+                    try db.cachedStatement(sql: "UPDATE outbox SET acknowledgedVersion = ? WHERE operationId = ?")
+                        .execute(arguments: [outcome.version ?? 0, operation.id.uuidString])
                     continue
                 } else {
-                    try mergeIntoBase(operation, version: outcome.version, db)
+                    try batch.mergeConfirmed(operation, version: outcome.version)
                 }
-                try db.execute(sql: "DELETE FROM outbox WHERE operationId = ?", arguments: [operation.id.uuidString])
+                try db.cachedStatement(sql: "DELETE FROM outbox WHERE operationId = ?").execute(arguments: [operation.id.uuidString])
             }
             try db.execute(sql: "DELETE FROM pendingChangeSet WHERE id = ?", arguments: [id])
-            for reportId in touched {
-                try rebuildState(of: reportId, db)
-            }
+            try batch.write()
         }
     }
 }

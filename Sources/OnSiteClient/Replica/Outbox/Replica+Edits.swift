@@ -18,43 +18,51 @@ extension Replica {
     @discardableResult
     public func record(_ changes: [(Change, String)], now: Date? = nil) async throws -> [SyncOperation] {
         let now = now ?? clock()
-        return try await writer.write { db in
-            try changes.map { change, reportId in try record(change, on: reportId, now: now, db) }
-        }
+        return try await writer.write { db in try record(changes, now: now, db) }
     }
 
-    func record(_ change: Change, on reportId: String, now: Date, _ db: Database) throws -> SyncOperation {
+    /// Makes changes inside the caller's transaction, in order: each is stamped, checked as the relay would
+    /// check it, applied to its report's state and queued. The enrolment, clock and cursor are read once, and
+    /// each report is decoded once and written once (see ``ReportBatch``).
+    func record(_ changes: [(Change, String)], now: Date, _ db: Database) throws -> [SyncOperation] {
         let enrolment = try requireEnrolment(db)
         let actor = Actor(deviceId: enrolment.profile.deviceId, role: enrolment.profile.role, units: Set(enrolment.profile.units))
-        let row = try ReportRow.fetch(reportId, db)
         var clock = try setting(.clock, as: HybridClock.self, db) ?? HybridClock(device: actor.deviceId)
         // The relay's time, as last measured, not the device's: a clock off by hours must not win every write.
         let offset = try setting(.clockOffset, as: Int64.self, db) ?? 0
-        let stamp = clock.tick(wallMillis: WireDate.millis(now) + offset)
-        let candidate = SyncOperation(reportId: row?.id ?? reportId, stamp: stamp, change: change)
-        let operation: SyncOperation
-        switch ChangeSetValidator().check(ChangeSet(deviceId: actor.deviceId, sequence: 1, baseVersion: 0, operations: [candidate])) {
-        case .success(let checked): operation = checked.operations[0]
-        case .failure(let error): throw ClientError.invalidInput(error.message)
+        let cursor = try setting(.cursor, as: Int64.self, db) ?? 0
+        let encoder = WireCoding.makeEncoder()
+        let validator = ChangeSetValidator()
+        var batch = ReportBatch(db: db)
+        var operations: [SyncOperation] = []
+        operations.reserveCapacity(changes.count)
+        for (change, reportId) in changes {
+            let row = try batch.row(idOrCode: reportId)
+            let stamp = clock.tick(wallMillis: WireDate.millis(now) + offset)
+            let candidate = SyncOperation(reportId: row?.id ?? reportId, stamp: stamp, change: change)
+            // The edge of local input: checked and put in NFC here, once.
+            let operation: SyncOperation
+            switch validator.check(ChangeSet(deviceId: actor.deviceId, sequence: 1, baseVersion: 0, operations: [candidate])) {
+            case .success(let checked): operation = checked.operations[0]
+            case .failure(let error): throw ClientError.invalidInput(error.message)
+            }
+            if let refusal = OperationCheck.refusal(of: operation, by: actor, on: row?.state) {
+                throw ClientError.invalidInput(refusal.message)
+            }
+            if var row {
+                row.state.apply(operation)
+                batch.update(row)
+            } else if case .createReport(let report) = operation.change {
+                batch.update(ReportRow(id: operation.reportId, version: 0, base: nil, state: ReportRecord(created: report, stamp: operation.stamp)))
+            } else {
+                throw ClientError.unknownReport(reportId)
+            }
+            try db.cachedStatement(sql: "INSERT INTO outbox (operationId, reportId, operation, createdAt, baseVersion) VALUES (?, ?, ?, ?, ?)")
+                .execute(arguments: [operation.id.uuidString, operation.reportId, try encoder.encode(operation), now, cursor])
+            operations.append(operation)
         }
-        if let refusal = OperationCheck.refusal(of: operation, by: actor, on: row?.state) {
-            throw ClientError.invalidInput(refusal.message)
-        }
-        var state: ReportRecord
-        if let existing = row?.state {
-            state = existing
-            state.apply(operation)
-        } else if case .createReport(let report) = operation.change {
-            state = ReportRecord(created: report, stamp: operation.stamp)
-        } else {
-            throw ClientError.unknownReport(reportId)
-        }
-        try ReportRow.save(state: state, base: row?.base, version: row?.version ?? 0, db)
-        try db.execute(
-            sql: "INSERT INTO outbox (operationId, reportId, operation, createdAt, baseVersion) VALUES (?, ?, ?, ?, ?)",
-            arguments: [operation.id.uuidString, operation.reportId, try WireCoding.encode(operation), now,
-                        try setting(.cursor, as: Int64.self, db) ?? 0])
+        try batch.write()
         try setSetting(.clock, clock, db)
-        return operation
+        return operations
     }
 }

@@ -20,17 +20,17 @@ extension Replica {
             let stored = try setting(.clock, as: HybridClock.self, db) ?? HybridClock(device: changeSet.deviceId)
             // Stamps past the relay's time are what was refused: start again from it.
             var clock = stored.last.wallMillis > relayNow ? HybridClock(device: changeSet.deviceId) : stored
-            var touched = Set<String>()
+            var batch = ReportBatch(db: db)
             for index in changeSet.operations.indices {
                 changeSet.operations[index].stamp = clock.tick(wallMillis: relayNow)
                 let operation = changeSet.operations[index]
                 try db.execute(sql: "UPDATE outbox SET operation = ? WHERE operationId = ?",
                                arguments: [try WireCoding.encode(operation), operation.id.uuidString])
-                touched.insert(operation.reportId)
+                batch.restate(operation.reportId)
             }
             try db.execute(sql: "UPDATE pendingChangeSet SET body = ? WHERE id = ?", arguments: [try WireCoding.encode(changeSet), id])
             try setSetting(.clock, clock, db)
-            for reportId in touched { try rebuildState(of: reportId, db) }
+            try batch.write()
             return changeSet.operations.count
         }
     }

@@ -21,23 +21,22 @@ struct ReportRow: Sendable {
             state: try decoder.decode(ReportRecord.self, from: row["state"] as Data))
     }
 
-    static func save(state: ReportRecord, base: ReportRecord?, version: Int64, _ db: Database) throws {
-        let encoder = WireCoding.makeEncoder()
+    /// Writes a report's row: its state (with the columns searched and sorted on), base and version.
+    /// The records come encoded: a batch encodes each once (see ``ReportBatch``).
+    static func save(_ state: ReportRecord, encoded: Data, base: Data?, version: Int64, _ db: Database) throws {
         let report = state.report
         let searchText = VietnameseText.fold([report.code, report.title, report.description, report.address].joined(separator: " "))
-        try db.execute(
-            sql: """
-                INSERT INTO report (id, code, status, province, district, commune, assignedUnit, receivedAt, searchText, version, base, state)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET code = excluded.code, status = excluded.status, province = excluded.province,
-                  district = excluded.district, commune = excluded.commune, assignedUnit = excluded.assignedUnit,
-                  receivedAt = excluded.receivedAt, searchText = excluded.searchText, version = excluded.version,
-                  base = excluded.base, state = excluded.state
-                """,
-            arguments: [
-                report.id, report.code, report.status.rawValue, report.area.province, report.area.district, report.area.commune,
-                report.assignedUnit, report.receivedAt, searchText, version,
-                try base.map { try encoder.encode($0) }, try encoder.encode(state),
-            ])
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO report (id, code, status, province, district, commune, assignedUnit, receivedAt, searchText, version, base, state)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET code = excluded.code, status = excluded.status, province = excluded.province,
+              district = excluded.district, commune = excluded.commune, assignedUnit = excluded.assignedUnit,
+              receivedAt = excluded.receivedAt, searchText = excluded.searchText, version = excluded.version,
+              base = excluded.base, state = excluded.state
+            """)
+        try statement.execute(arguments: [
+            report.id, report.code, report.status.rawValue, report.area.province, report.area.district, report.area.commune,
+            report.assignedUnit, report.receivedAt, searchText, version, base, encoded,
+        ])
     }
 }

@@ -39,6 +39,18 @@ extension Replica {
         return enrolment
     }
 
+    /// Operations queued and not yet acknowledged: what a sync still has to deliver.
+    public func pendingOperationCount() async throws -> Int {
+        try await writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE acknowledgedVersion IS NULL") ?? 0
+        }
+    }
+
+    /// The cursor: the relay version up to which this replica has pulled.
+    public func cursor() async throws -> Int64 {
+        try await writer.read { db in try setting(.cursor, as: Int64.self, db) ?? 0 }
+    }
+
     /// Pending work, cursor and last sync.
     public func status() async throws -> SyncStatus {
         try await writer.read { db in
