@@ -27,6 +27,8 @@ let package = Package(
         // The relay's /metrics: swift-metrics as the API, swift-prometheus as the backend and text format.
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // The load benchmark's latency percentiles.
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // MARK: C shims
@@ -120,6 +122,7 @@ let package = Package(
                 "OnSiteClient", "OnSiteCore", "OnSiteSync", "OnSiteCrypto", "OnSiteRelayProcess", "OnSiteLinkProxy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
 

@@ -63,3 +63,28 @@ struct SQLiteLimit {
         return (ContinuousClock.now - start).seconds
     }
 }
+
+extension SQLiteLimit {
+    /// Durable commits per second one writer gets from SQLite on this disk: transactions of `rowsPerCommit`
+    /// small log-like rows each, WAL, `synchronous = FULL`, for about `seconds`. One commit per change set
+    /// cannot go faster than this; group commit can.
+    static func commitsPerSecond(rowsPerCommit: Int, seconds: Double, in path: String) throws -> Double {
+        let database = try DatabasePool(path: path, configuration: DurableDatabase.configuration)
+        try database.write { db in
+            try db.execute(sql: "CREATE TABLE log (version INTEGER PRIMARY KEY, operationId TEXT NOT NULL UNIQUE, operation BLOB NOT NULL)")
+        }
+        let payload = Data(repeating: 0x6E, count: 300)
+        let start = ContinuousClock.now
+        var commits = 0
+        while (ContinuousClock.now - start).seconds < seconds {
+            try database.write { db in
+                let statement = try db.cachedStatement(sql: "INSERT INTO log (operationId, operation) VALUES (?, ?)")
+                for _ in 0..<rowsPerCommit {
+                    try statement.execute(arguments: [UUID().uuidString, payload])
+                }
+            }
+            commits += 1
+        }
+        return Double(commits) / (ContinuousClock.now - start).seconds
+    }
+}

@@ -43,7 +43,7 @@ struct SyncBenchmark: AsyncParsableCommand {
         let curl = CurlLimit(relay: relay, token: readerToken, pageSize: pageSize)
 
         // Local writes on the pushing device
-        let hub = try await enrolledReplica(in: folder.appendingPathComponent("hub"), relay: relay, token: hubToken)
+        let hub = try await Self.enrolledReplica(in: folder.appendingPathComponent("hub"), relay: relay, token: hubToken)
         let changes = Self.makeChanges(reports: reports)
         let writeStart = ContinuousClock.now
         for batch in stride(from: 0, to: changes.count, by: 3_000) {
@@ -61,7 +61,7 @@ struct SyncBenchmark: AsyncParsableCommand {
         let logInsert = try SQLiteLimit.insert(log, table: "log", into: limits.appendingPathComponent("log.sqlite").path)
 
         // Cold pull into a fresh replica; its limits: the same report rows inserted, the same pages by curl
-        let reader = try await enrolledReplica(in: folder.appendingPathComponent("reader"), relay: relay, token: readerToken)
+        let reader = try await Self.enrolledReplica(in: folder.appendingPathComponent("reader"), relay: relay, token: readerToken)
         var readerEngine = SyncEngine(replica: reader)
         readerEngine.pageSize = pageSize
         var cold = SyncReport()
@@ -119,7 +119,7 @@ struct SyncBenchmark: AsyncParsableCommand {
         }
     }
 
-    func enrolledReplica(in directory: URL, relay: RelayProcess, token: String) async throws -> Replica {
+    static func enrolledReplica(in directory: URL, relay: RelayProcess, token: String) async throws -> Replica {
         let replica = try Replica(directory: directory)
         let client = RelayClient(baseURL: relay.url, token: token, caCertificatePath: relay.caCertificatePath)
         var counters = WireCounters()

@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import GRDB
+import Histogram
+import OnSiteClient
+import OnSiteCore
+import OnSiteRelayProcess
+import OnSiteSync
+
+/// Many devices pushing at once (issue 13): each device holds one kept-alive TLS connection, pushes a change set of
+/// small notes as soon as the previous one is acknowledged, and pulls one page between pushes. At the end every
+/// acknowledged operation is looked up in the relay's log: it must be there exactly once.
+struct LoadBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "load",
+        abstract: "Load benchmark: N concurrent devices push and pull against a real onsite-relay process over TLS on loopback; prints operations/s, push latency percentiles and the check that nothing was lost or duplicated.")
+
+    @Option(help: "Concurrent devices (officers, spread over 5 districts).") var devices = 200
+    @Option(help: "Seconds of load.") var seconds = 30
+    @Option(help: "Operations (notes) per change set.") var operations = 10
+    @Option(help: "Reports the hub creates before the load, spread over the districts.") var reports = 1_000
+    @Option(help: "Keep the working folder here instead of a temporary one.") var keep: String?
+    @Option(parsing: .upToNextOption, help: "Extra configuration for the relay, as JSON members (e.g. '\"store\": \"postgresql://…\"').")
+    var relayConfiguration: [String] = []
+
+    func validate() throws {
+        guard (1...2_000).contains(devices) else { throw ValidationError("--devices must be 1 to 2000.") }
+        guard (1...3_600).contains(seconds) else { throw ValidationError("--seconds must be 1 to 3600.") }
+        guard (1...1_000).contains(operations) else { throw ValidationError("--operations must be 1 to 1000.") }
+        guard reports >= 5 else { throw ValidationError("--reports must be at least 5 (one per district).") }
+    }
+
+    func run() async throws {
+        let folder = keep.map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("onsite-load-\(UUID().uuidString)")
+        try? FileManager.default.removeItem(at: folder)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { if keep == nil { try? FileManager.default.removeItem(at: folder) } }
+
+        let relay = try RelayProcess(benchFolder: folder, pageSize: 500, extra: relayConfiguration)
+        relay.openFileLimit = max(4_096, devices * 4)
+        let hubToken = try relay.addDevice(role: .hub, units: ["dien-bien"])
+        let districts = LoadDevice.districts
+        print("enrolling \(devices) devices…")
+        var tokens: [(token: String, district: String)] = []
+        for index in 0..<devices {
+            let district = districts[index % districts.count]
+            tokens.append((try relay.addDevice(role: "officer", name: "bench officer \(index)", units: [district]), district))
+        }
+        try relay.start()
+        defer { relay.stop() }
+        print("relay: \(relay.url) (TLS, pinned CA); \(devices) devices, \(operations) notes per change set, \(seconds) s")
+
+        // The hub creates the reports the officers write notes on.
+        let hub = try await SyncBenchmark.enrolledReplica(in: folder.appendingPathComponent("hub"), relay: relay, token: hubToken)
+        try await hub.record(SyncBenchmark.makeChanges(reports: reports))
+        let hubEngine = SyncEngine(replica: hub)
+        var seeded = SyncReport()
+        try await hubEngine.push(client: try await hubEngine.makeClient(), into: &seeded)
+        let reportIds = (0..<reports).map { String(format: "bench-%06d", $0) }
+
+        // Every device reads its profile and pulls its district's reports once, as an enrolled device would.
+        print("first pull on every device…")
+        var loadDevices: [LoadDevice] = []
+        for (index, entry) in tokens.enumerated() {
+            let client = RelayClient(baseURL: relay.url, token: entry.token, caCertificatePath: relay.caCertificatePath)
+            let reportsOfDistrict = reportIds.enumerated().filter { $0.offset % districts.count == districts.firstIndex(of: entry.district) }.map(\.element)
+            loadDevices.append(try await LoadDevice(index: index, client: client, reportIds: reportsOfDistrict, notesPerChangeSet: operations))
+        }
+
+        print("load for \(seconds) s…")
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        let start = ContinuousClock.now
+        let outcomes = try await withThrowingTaskGroup(of: LoadDevice.Outcome.self) { group in
+            for device in loadDevices {
+                group.addTask { try await device.run(until: deadline) }
+            }
+            var all: [LoadDevice.Outcome] = []
+            for try await outcome in group { all.append(outcome) }
+            return all
+        }
+        let elapsed = (ContinuousClock.now - start).seconds
+        relay.stop()
+
+        let check = try LoadCheck.verify(outcomes, relayDatabase: relay.folder.appendingPathComponent("data/relay.sqlite").path)
+        var latency = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
+        var pulls = 0
+        var pulled = 0
+        var failures = 0
+        for outcome in outcomes {
+            for micros in outcome.pushMicros { latency.record(micros) }
+            pulls += outcome.pulls
+            pulled += outcome.entriesPulled
+            failures += outcome.failures
+        }
+        let changeSets = outcomes.reduce(0) { $0 + $1.pushMicros.count }
+        let commitLimit = try SQLiteLimit.commitsPerSecond(rowsPerCommit: operations, seconds: 2,
+                                                           in: folder.appendingPathComponent("commit-limit.sqlite").path)
+        func ms(_ percentile: Double) -> String { String(format: "%.1f ms", Double(latency.valueAtPercentile(percentile)) / 1_000) }
+        print("")
+        print("devices \(devices), \(String(format: "%.1f", elapsed)) s: \(changeSets) change sets, \(check.acknowledged) operations acknowledged")
+        print("throughput: \(String(format: "%.0f", Double(check.acknowledged) / elapsed)) operations/s, \(String(format: "%.0f", Double(changeSets) / elapsed)) change sets/s")
+        print("push latency: p50 \(ms(50)), p95 \(ms(95)), p99 \(ms(99)), max \(String(format: "%.1f ms", Double(latency.max) / 1_000))")
+        print("pulls between pushes: \(pulls) pages, \(pulled) entries; failed exchanges retried: \(failures)")
+        print("check: \(check.lost) lost, \(check.duplicated) duplicated, \(check.unexpected) in the log but never acknowledged")
+        print("limit: raw SQLite, one durable commit per change set of \(operations) rows (WAL, synchronous=FULL), one writer: \(String(format: "%.0f", commitLimit)) commits/s")
+        print("target: 200 devices, 0 lost, 0 duplicated, push p99 ≤ 250 ms")
+        guard check.lost == 0, check.duplicated == 0 else {
+            throw ValidationError("the relay lost \(check.lost) or duplicated \(check.duplicated) acknowledged operations")
+        }
+    }
+}
