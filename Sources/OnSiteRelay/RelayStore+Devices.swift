@@ -7,7 +7,7 @@ import OnSiteSync
 extension RelayStore {
     /// Records that a device made an authenticated request at `date`.
     public func noteSeen(_ deviceId: String, at date: Date) async throws {
-        try await writer.write { db in
+        try await commits.write { db in
             try db.execute(
                 sql: "INSERT INTO deviceSeen (deviceId, lastSeenAt) VALUES (?, ?) ON CONFLICT(deviceId) DO UPDATE SET lastSeenAt = excluded.lastSeenAt",
                 arguments: [deviceId, date])

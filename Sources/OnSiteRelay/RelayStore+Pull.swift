@@ -28,7 +28,7 @@ extension RelayStore {
         // own word) serves nothing beyond it.
         if page.snapshot?.isComplete == false { return page }
         let served = min(page.nextCursor, page.serverVersion)
-        try await writer.write { db in
+        try await commits.write { db in
             try db.execute(sql: "UPDATE device SET servedVersion = ? WHERE id = ? AND servedVersion < ?",
                            arguments: [served, actor.deviceId, served])
         }

@@ -10,8 +10,11 @@ extension RelayStore {
     /// The change set's `baseVersion` is taken as at most the newest version the relay served this device in a
     /// pull (``servedVersion(of:)``): a device cannot claim to have seen writes it was never sent, and so cannot
     /// hide a race from conflict recording, nor deliver evidence to a report it never held.
+    ///
+    /// Change sets pushed at the same time share one transaction and one durable commit (``GroupCommit``), each
+    /// in its own savepoint; each is answered only after that commit.
     public func push(_ changeSet: ChangeSet, from actor: Actor, limits: SyncLimits = SyncLimits(), at date: Date = Date()) async throws -> PushResult {
-        try await writer.write { db in
+        try await commits.write(weight: changeSet.operations.count) { db in
             if let stored = try Row.fetchOne(db, sql: "SELECT deviceId, result FROM changeSet WHERE id = ?", arguments: [changeSet.id.uuidString]) {
                 guard stored["deviceId"] as String == actor.deviceId else {
                     throw RelayError.changeSetOwnedByAnother(changeSet.id)

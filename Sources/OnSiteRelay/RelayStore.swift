@@ -11,6 +11,8 @@ import OnSiteSync
 /// the change set is on disk, and only then is it acknowledged.
 public struct RelayStore: Sendable {
     let writer: any DatabaseWriter
+    /// Pushes, served versions and last-seen times from concurrent requests, committed together.
+    let commits: GroupCommit
 
     /// Opens (and creates or migrates) the store at `path`.
     public init(path: String) throws {
@@ -22,6 +24,7 @@ public struct RelayStore: Sendable {
     /// (blobs then need a store opened at a path).
     public init(writer: any DatabaseWriter) throws {
         self.writer = writer
+        self.commits = GroupCommit(writer: writer)
         try Self.migrator.migrate(writer)
     }
 

@@ -87,7 +87,9 @@ struct LoadBenchmark: AsyncParsableCommand {
         var pulls = 0
         var pulled = 0
         var failures = 0
+        var rejected = 0
         for outcome in outcomes {
+            rejected += outcome.rejected
             for micros in outcome.pushMicros { latency.record(micros) }
             pulls += outcome.pulls
             pulled += outcome.entriesPulled
@@ -98,7 +100,7 @@ struct LoadBenchmark: AsyncParsableCommand {
                                                            in: folder.appendingPathComponent("commit-limit.sqlite").path)
         func ms(_ percentile: Double) -> String { String(format: "%.1f ms", Double(latency.valueAtPercentile(percentile)) / 1_000) }
         print("")
-        print("devices \(devices), \(String(format: "%.1f", elapsed)) s: \(changeSets) change sets, \(check.acknowledged) operations acknowledged")
+        print("devices \(devices), \(String(format: "%.1f", elapsed)) s: \(changeSets) change sets, \(check.acknowledged) operations acknowledged, \(rejected) refused")
         print("throughput: \(String(format: "%.0f", Double(check.acknowledged) / elapsed)) operations/s, \(String(format: "%.0f", Double(changeSets) / elapsed)) change sets/s")
         print("push latency: p50 \(ms(50)), p95 \(ms(95)), p99 \(ms(99)), max \(String(format: "%.1f ms", Double(latency.max) / 1_000))")
         print("pulls between pushes: \(pulls) pages, \(pulled) entries; failed exchanges retried: \(failures)")

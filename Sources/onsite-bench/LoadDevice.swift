@@ -15,6 +15,8 @@ struct LoadDevice: Sendable {
         var pushMicros: [UInt64] = []
         /// Operations the relay answered `applied` (or `duplicate`, after a retried push whose answer was lost).
         var acknowledged: [UUID] = []
+        /// Operations the relay refused (none expected: every note is on a report in the device's scope).
+        var rejected = 0
         var pulls = 0
         var entriesPulled = 0
         /// Exchanges that failed (transport or a refusal) and were retried with the same bytes.
@@ -71,8 +73,8 @@ struct LoadDevice: Sendable {
             let start = ContinuousClock.now
             let result = try await pushUntilAnswered(outgoing, failures: &outcome.failures, counters: &counters)
             outcome.pushMicros.append(UInt64(max(0, (ContinuousClock.now - start).seconds * 1_000_000)))
-            for answer in result.results where answer.outcome == .applied || answer.outcome == .duplicate {
-                outcome.acknowledged.append(answer.operationId)
+            for answer in result.results {
+                if answer.outcome == .rejected { outcome.rejected += 1 } else { outcome.acknowledged.append(answer.operationId) }
             }
             // One page of what the others wrote, between pushes.
             if let page = try? await client.pull(PullRequest(since: cursor, limit: 500), pending: 0, counters: &counters), page.snapshot == nil {
