@@ -41,7 +41,7 @@ struct ExportBenchmark: AsyncParsableCommand {
         for batch in stride(from: 0, to: changes.count, by: 3_000) {
             try await hub.record(Array(changes[batch..<min(batch + 3_000, changes.count)]))
         }
-        var engine = SyncEngine(replica: hub)
+        let engine = SyncEngine(replica: hub)
         var pushed = SyncReport()
         try await engine.push(client: try await engine.makeClient(), into: &pushed)
 

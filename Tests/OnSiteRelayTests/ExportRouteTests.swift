@@ -158,7 +158,8 @@ struct ExportRouteTests {
     ])
     func hostileParameters(query: String, mention: String) async throws {
         let fixture = try await HubFixture()
-        for format in ["csv", "geojson"] {
+        // `lang` is the CSV's only (a GeoJSON's property names are fixed).
+        for format in query.hasPrefix("lang=") ? ["csv"] : ["csv", "geojson"] {
             let (status, body, _) = try await fixture.get("/v1/export/reports.\(format)?\(query)", as: .hub)
             #expect(status == .badRequest, "\(format) \(query.prefix(80))")
             let error = try RelayRouteTests.decode(ErrorBody.self, .init(bytes: body))

@@ -32,6 +32,7 @@ struct HubFixture {
         tokens[.supervisor] = try await RelayRouteTests.Fixture.add(.supervisor, ["dien-bien"], to: base.server.store).token
         tokens[.admin] = try await RelayRouteTests.Fixture.add(.admin, [], to: base.server.store).token
         self.tokens = tokens
+        let base = self.base
         let push = base.changeSet(from: base.hub.id, sequence: 1, Self.reports().map { (.createReport($0), $0.id) })
         try await base.server.makeApplication().test(.router) { client in
             try await client.execute(uri: "/v1/changesets", method: .post, headers: RelayRouteTests.headers(base.hub.token),

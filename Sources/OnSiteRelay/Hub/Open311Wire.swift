@@ -7,7 +7,7 @@ import OnSiteSync
 /// API offers".
 enum Open311 {
     /// Open311's two statuses. OnSite's statuses map onto them with ``status(of:)``.
-    enum Status: String, Sendable, CaseIterable {
+    enum Status: String, Sendable, CaseIterable, Encodable {
         case open, closed
     }
 
