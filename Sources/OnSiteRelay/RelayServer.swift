@@ -17,6 +17,8 @@ public struct RelayServer: Sendable {
     /// What `/metrics` serves.
     public let metrics: RelayMetrics
     private let connections: ConnectionRegistry
+    /// Names and deadline rules for the hub's reads (exports, Open311): the catalogue built into the binary.
+    private let catalogue: ExportCatalogue
     private let seen: LastSeenRecorder
 
     /// Opens the store under the configuration's data directory and sweeps uploads abandoned for longer than
@@ -28,6 +30,7 @@ public struct RelayServer: Sendable {
         self.configuration = configuration
         self.store = try RelayStore(path: configuration.storePath)
         self.metrics = RelayMetrics()
+        self.catalogue = try ExportCatalogue.builtIn()
         self.seen = LastSeenRecorder(store: store)
         self.blobs = store.blobs
         self.logger = logger
@@ -52,6 +55,8 @@ public struct RelayServer: Sendable {
         SyncController(store: store, limits: configuration.limits, pageSize: configuration.pageSize, metrics: metrics).addRoutes(to: v1)
         UploadController(store: store, blobs: blobs, limits: configuration.limits, maxChunkBytes: configuration.maxUploadChunkBytes,
                          uploadExpiry: configuration.uploadExpiry).addRoutes(to: v1)
+        ExportController(store: store, catalogue: catalogue).addRoutes(to: v1)
+        Open311Controller(store: store, catalogue: catalogue, limits: configuration.limits, origin: configuration.origin).addRoutes(to: router, authenticator: DeviceAuthenticator(store: store, seen: seen))
         return router
     }
 
@@ -94,6 +99,9 @@ public struct RelayServer: Sendable {
 extension RelayConfiguration {
     /// ``uploadExpiryHours`` in seconds.
     var uploadExpiry: TimeInterval { uploadExpiryHours * 3600 }
+
+    /// `https://host:port` (or `http://` without TLS): the relay's own address, for links it hands out.
+    var origin: String { "\(tls == nil ? "http" : "https")://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
 }
 
 struct Health: Codable, Sendable {

@@ -13,7 +13,8 @@ import HTTPTypes
 /// RouteTable.relay.allowedMethods(forPath: "/v1/nothing")       // nil: not a path of the relay
 /// ```
 public struct RouteTable: Sendable {
-    /// One path pattern (`/v1/uploads/{sha256}`: a `{name}` segment matches any one segment) and its methods.
+    /// One path pattern (`/v1/uploads/{sha256}`: a `{name}` segment matches any one segment, `{name}.json` any one
+    /// segment ending in `.json`) and its methods.
     public struct Route: Sendable {
         public let pattern: String
         public let methods: [HTTPRequest.Method]
@@ -23,7 +24,9 @@ public struct RouteTable: Sendable {
             self.pattern = pattern
             self.methods = methods
             self.segments = pattern.split(separator: "/").map { part in
-                part.hasPrefix("{") && part.hasSuffix("}") ? .parameter : .literal(String(part))
+                guard part.hasPrefix("{"), let close = part.firstIndex(of: "}") else { return .literal(String(part)) }
+                let suffix = part[part.index(after: close)...]
+                return suffix.isEmpty ? .parameter : .parameterWithSuffix(String(suffix))
             }
         }
 
@@ -32,6 +35,7 @@ public struct RouteTable: Sendable {
             return zip(segments, path).allSatisfy { segment, part in
                 switch segment {
                 case .parameter: true
+                case .parameterWithSuffix(let suffix): part.count > suffix.count && part.hasSuffix(suffix)
                 case .literal(let text): text == part
                 }
             }
@@ -41,6 +45,8 @@ public struct RouteTable: Sendable {
     enum Segment: Sendable, Equatable {
         case literal(String)
         case parameter
+        /// `{id}.json`: a parameter followed by fixed text in the same segment.
+        case parameterWithSuffix(String)
     }
 
     public let routes: [Route]
@@ -71,5 +77,10 @@ public struct RouteTable: Sendable {
         Route("/v1/uploads", [.post]),
         Route("/v1/uploads/{sha256}", [.head, .get, .patch]),
         Route("/v1/blobs/{sha256}", [.get]),
+        Route("/v1/export/reports.csv", [.get]),
+        Route("/v1/export/reports.geojson", [.get]),
+        Route("/open311/v2/services.json", [.get]),
+        Route("/open311/v2/requests.json", [.get]),
+        Route("/open311/v2/requests/{id}.json", [.get]),
     ])
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 
-/// `onsite-bench`: the sync benchmark by default (`onsite-bench --reports 10000`), `onsite-bench field-day`, or `onsite-bench load --devices 200`.
+/// `onsite-bench`: the sync benchmark by default (`onsite-bench --reports 10000`), `onsite-bench field-day`, `onsite-bench load --devices 200`
+/// or `onsite-bench export --reports 10000`.
 ///
 /// Each benchmark is a subcommand with options of its own, so `field-day --photos 6` cannot be read as the sync
 /// benchmark's `--photos`.
@@ -9,6 +10,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "onsite-bench",
         abstract: "OnSite benchmarks against a real onsite-relay process over TLS on loopback.",
-        subcommands: [SyncBenchmark.self, FieldDayCommand.self, LoadBenchmark.self],
+        subcommands: [SyncBenchmark.self, FieldDayCommand.self, LoadBenchmark.self, ExportBenchmark.self],
         defaultSubcommand: SyncBenchmark.self)
 }

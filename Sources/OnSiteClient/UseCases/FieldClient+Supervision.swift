@@ -94,7 +94,6 @@ extension FieldClient {
         let role = try await readerRole()
         let instant = asOf ?? replica.clock()
         let units = try catalogue.units()
-        let categories = Dictionary(try catalogue.categories().map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
         var rulesByProvince: [String: ProvinceRules] = [:]
         for province in Set(records.map(\.report.area.province)) { rulesByProvince[province] = try? catalogue.rules(province) }
         switch format {
@@ -110,15 +109,8 @@ extension FieldClient {
             encoder.dateEncodingStrategy = .iso8601
             return try encoder.encode(exported) + Data("\n".utf8)
         case .csv, .geojson:
-            let rows = records.map { record in
-                let report = Redaction.redacted(record.report, for: role)
-                let deadline = rulesByProvince[report.area.province]?.evaluator.currentDeadline(of: record.report, events: record.events)
-                return ExportRow(
-                    report: report, categoryName: categories[report.category] ?? report.category,
-                    districtName: units.name(of: report.area.district), communeName: report.area.commune.map(units.name(of:)),
-                    assignedUnitName: report.assignedUnit.map(units.name(of:)), deadline: deadline, asOf: instant,
-                    noteCount: record.notes.count, verificationCount: record.verifications.count, photoCount: record.attachments.count)
-            }
+            let names = ExportCatalogue(units: units, categories: try catalogue.categories(), rules: rulesByProvince)
+            let rows = records.map { names.row($0, role: role, asOf: instant) }
             return format == .csv ? ReportExport.csv(rows, language: language) : ReportExport.geoJSON(rows)
         }
     }

@@ -28,33 +28,54 @@ public enum ReportExport {
 
     /// The rows as CSV bytes: BOM, header, one record per report. Instants are ISO 8601 in UTC.
     public static func csv(_ rows: [ExportRow], language: ReportLanguage = .vietnamese) -> Data {
+        rows.reduce(into: csvHeader(language: language)) { $0.append(csvRecord($1, language: language)) }
+    }
+
+    /// The start of a CSV export: the byte order mark and the header line (CRLF-terminated). Followed by one
+    /// ``csvRecord(_:language:)`` per report, it is ``csv(_:language:)``, so a server can stream it row by row.
+    public static func csvHeader(language: ReportLanguage = .vietnamese) -> Data {
+        let vi = language == .vietnamese
+        return Data(byteOrderMark) + Data((columns.map { field(vi ? $0.vi : $0.en) }.joined(separator: ",") + "\r\n").utf8)
+    }
+
+    /// One report as a CSV record, CRLF-terminated.
+    public static func csvRecord(_ row: ExportRow, language: ReportLanguage = .vietnamese) -> Data {
         let vi = language == .vietnamese
         let yes = vi ? "có" : "yes", no = vi ? "không" : "no"
-        var lines = [columns.map { field(vi ? $0.vi : $0.en) }.joined(separator: ",")]
-        for row in rows {
-            let cells: [String] = [
-                text(row.code), text(row.title), text(row.description), text(row.categoryName),
-                vi ? row.status.label : row.status.rawValue, row.isUrgent ? yes : no, WireDate.format(row.receivedAt),
-                text(row.districtName), text(row.communeName ?? ""), text(row.assignedUnitName ?? ""), text(row.address),
-                row.location.map { coordinate($0.latitude) } ?? "", row.location.map { coordinate($0.longitude) } ?? "",
-                row.currentStep.map { vi ? $0.label : $0.englishLabel } ?? "", row.due.map(WireDate.format) ?? "",
-                row.isOverdue ? yes : no, text(row.hiddenReason ?? ""), text(row.reporterName ?? ""),
-                text(row.reporterPhone ?? ""), text(row.reporterEmail ?? ""), row.isConfidential ? yes : no,
-                String(row.noteCount), String(row.verificationCount), String(row.photoCount), text(row.id),
-            ]
-            lines.append(cells.map(field).joined(separator: ","))
-        }
-        return Data(byteOrderMark) + Data((lines.joined(separator: "\r\n") + "\r\n").utf8)
+        let cells: [String] = [
+            text(row.code), text(row.title), text(row.description), text(row.categoryName),
+            vi ? row.status.label : row.status.rawValue, row.isUrgent ? yes : no, WireDate.format(row.receivedAt),
+            text(row.districtName), text(row.communeName ?? ""), text(row.assignedUnitName ?? ""), text(row.address),
+            row.location.map { coordinate($0.latitude) } ?? "", row.location.map { coordinate($0.longitude) } ?? "",
+            row.currentStep.map { vi ? $0.label : $0.englishLabel } ?? "", row.due.map(WireDate.format) ?? "",
+            row.isOverdue ? yes : no, text(row.hiddenReason ?? ""), text(row.reporterName ?? ""),
+            text(row.reporterPhone ?? ""), text(row.reporterEmail ?? ""), row.isConfidential ? yes : no,
+            String(row.noteCount), String(row.verificationCount), String(row.photoCount), text(row.id),
+        ]
+        return Data((cells.map(field).joined(separator: ",") + "\r\n").utf8)
     }
 
     /// The rows as a GeoJSON `FeatureCollection`.
     public static func geoJSON(_ rows: [ExportRow]) -> Data {
-        let collection = FeatureCollection(features: rows.map { row in
-            Feature(
-                id: row.id,
-                geometry: row.location.map { Point(coordinates: [$0.longitude, $0.latitude]) },
-                properties: Properties(row))
-        })
+        var data = geoJSONStart
+        for (index, row) in rows.enumerated() {
+            if index > 0 { data.append(geoJSONSeparator) }
+            data.append(geoJSONFeature(row))
+        }
+        return data + geoJSONEnd
+    }
+
+    /// What a GeoJSON export starts with; then features separated by ``geoJSONSeparator``, then ``geoJSONEnd``.
+    public static let geoJSONStart = Data(#"{"type":"FeatureCollection","features":["#.utf8)
+    /// Between two features of a GeoJSON export.
+    public static let geoJSONSeparator = Data(",".utf8)
+    /// What a GeoJSON export ends with.
+    public static let geoJSONEnd = Data("]}".utf8)
+
+    /// One report as a GeoJSON `Feature` (a `Point` in WGS 84, longitude first, or a null geometry).
+    public static func geoJSONFeature(_ row: ExportRow) -> Data {
+        let feature = Feature(
+            id: row.id, geometry: row.location.map { Point(coordinates: [$0.longitude, $0.latitude]) }, properties: Properties(row))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
@@ -62,7 +83,7 @@ public enum ReportExport {
             try c.encode(WireDate.format(date))
         }
         // Strings, finite numbers, booleans and nulls always encode.
-        return (try? encoder.encode(collection)) ?? Data(#"{"type":"FeatureCollection","features":[]}"#.utf8)
+        return (try? encoder.encode(feature)) ?? Data(#"{"type":"Feature","id":null,"geometry":null,"properties":{}}"#.utf8)
     }
 
     /// A CSV field, quoted when RFC 4180 asks for it.
@@ -81,11 +102,6 @@ public enum ReportExport {
     }
 
     private static func coordinate(_ value: Double) -> String { String(format: "%.6f", value) }
-
-    private struct FeatureCollection: Encodable {
-        let type = "FeatureCollection"
-        var features: [Feature]
-    }
 
     private struct Feature: Encodable {
         let type = "Feature"
