@@ -146,6 +146,7 @@ public struct RelayStore: Sendable {
                 t.column("retiredAt", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v7: relay identity", migrate: createRelayIdentity)
         return migrator
     }
 
