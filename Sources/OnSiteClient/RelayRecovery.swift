@@ -95,6 +95,8 @@ extension SyncEngine {
             }
             recovery.changeSetsResent += 1
             recovery.operationsResent += changeSet.operationCount
+            // A replayed answer is the stored one of the first delivery: the relay kept that change set.
+            guard !result.replayed else { continue }
             recovery.operationsRecovered += result.results.filter { $0.outcome == .applied || $0.outcome == .superseded }.count
             recovery.operationsRefused += result.rejected.count
         }

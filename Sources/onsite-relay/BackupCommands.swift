@@ -19,7 +19,11 @@ struct Backup: AsyncParsableCommand {
         let configuration = try options.load()
         let summary = try RelayBackup.write(storePath: configuration.storePath, dataDirectory: configuration.dataDirectory, to: to)
         print("Backed up the relay store at version \(summary.serverVersion) (relay \(summary.identity)) with \(summary.deviceCount) device(s) to \(summary.path).")
-        print("Copied \(summary.blobsCopied) blob(s), \(summary.blobBytes) bytes, to \(summary.blobFolder).")
+        if summary.blobsCopied > 0 {
+            print("Copied \(summary.blobsCopied) photo(s), \(summary.blobBytes) bytes, to \(summary.blobFolder); keep that folder with the file.")
+        } else {
+            print("The store refers to no photo the relay holds: there is no photo folder to keep.")
+        }
         if !summary.blobsMissing.isEmpty {
             print("\(summary.blobsMissing.count) blob(s) referred to are not on the relay yet (uploads not finished); their devices send them again after a restore: \(summary.blobsMissing.prefix(5).joined(separator: ", "))\(summary.blobsMissing.count > 5 ? ", …" : "")")
         }

@@ -14,7 +14,6 @@ struct RestoreTests {
         try #require(try lan.onsite("note", "DB-2024-00101", "Trước sao lưu").status == 0)
         try lan.sync()
         let backupFile = relay.folder.appendingPathComponent("backups/relay-1.sqlite").path
-        try FileManager.default.createDirectory(atPath: (backupFile as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let backup = try run(Binaries.relay, ["backup", "--config", relay.config.path, "--to", backupFile])
         try #require(backup.status == 0, "\(backup.combined)")
         #expect(backup.output.contains("Backed up the relay store at version"), "\(backup.output)")
@@ -46,6 +45,7 @@ struct RestoreTests {
         #expect(hubSync.output.contains("The relay was restored from a backup (epoch 1 → 2)"), "\(hubSync.output)")
         let lanSync = try lan.onsite("sync")
         #expect(lanSync.status == 0 && lanSync.output.contains("restored from a backup"), "\(lanSync.combined)")
+        #expect(lanSync.output.contains("(2 were missing and are back on the relay)"), "the note and the photo: \(lanSync.output)")
         #expect(lanSync.output.contains("checks its 1 photo(s) there"), "\(lanSync.output)")
         for device in [minh, hub, lan, minh] { try device.sync() }
         let photos = try minh.onsite("sync", "--photos")

@@ -42,6 +42,12 @@ public enum RelayBackup {
             throw RelayBackupError.notRelayDatabase(storePath, reason: "no relay store in the data folder \(dataDirectory)")
         }
         let temporary = path + ".partial"
+        let folder = (path as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw RelayBackupError.file(FileFailure("create the folder", folder))
+        }
         try? FileManager.default.removeItem(atPath: temporary)
         // The live store, not migrated here: a running relay owns its schema.
         let source = try DatabasePool(path: storePath, configuration: DurableDatabase.configuration)
@@ -70,8 +76,8 @@ public enum RelayBackup {
         }
         try copy.close()
         let blobs = RelayBlobStore(directory: URL(fileURLWithPath: dataDirectory))
-        let folder = blobFolder(of: path)
-        var summary = Summary(path: path, blobFolder: folder, identity: identity, serverVersion: version, deviceCount: devices,
+        let photoFolder = blobFolder(of: path)
+        var summary = Summary(path: path, blobFolder: photoFolder, identity: identity, serverVersion: version, deviceCount: devices,
                               blobsCopied: 0, blobBytes: 0, blobsMissing: [])
         for sha256 in hashes {
             let source = blobs.blobPath(sha256)
@@ -79,7 +85,7 @@ public enum RelayBackup {
                 summary.blobsMissing.append(sha256)
                 continue
             }
-            let target = BlobFolder.path(of: sha256, in: folder)
+            let target = BlobFolder.path(of: sha256, in: photoFolder)
             summary.blobBytes += try BlobFolder.copy(source, to: target)
             summary.blobsCopied += 1
         }
