@@ -128,7 +128,7 @@ public struct ClientError: Error, Sendable, Equatable, CustomStringConvertible {
         case .lowDisk(let folder, let needed, let available):
             "Ổ đĩa chứa \(folder) còn trống \(DiskSpace.text(available)), cần \(DiskSpace.text(needed)); hãy xoá bớt ảnh hoặc tệp cũ rồi thử lại. / "
                 + "The disk holding \(folder) has \(DiskSpace.text(available)) free and this needs \(DiskSpace.text(needed)) "
-                + "(the photo and room for the database). Free some space (old photos, downloads) and try again; nothing was changed."
+                + "(the photo being added, if any, and room for the database's commit). Free some space (old photos, downloads) and try again; nothing was changed."
         case .untrustedRelay(let sentence):
             sentence + " Nothing was sent; retrying will not help until the certificate or the pinned CA is fixed (`onsite enroll --replace --ca-cert FILE`)."
         case .plainHTTPToTLS(let url):

@@ -25,6 +25,8 @@ public struct SyncReport: Sendable, Hashable {
     public var linkDrops = 0
     /// What was left to send when the sync ended.
     public var pendingAfter = PendingWork()
+    /// Set when the relay was found to have lost history (a restore) and the sent journal went again.
+    public var relayRecovery: RelayRecovery?
 
     public init() {}
 }
@@ -68,6 +70,7 @@ public struct SyncEngine: Sendable {
 
     /// One pass of ``sync(client:options:progress:)``, adding to `report` (a persistent sync's passes add up).
     public func sync(client: some RelayConnection, options: SyncOptions, progress: SyncProgress, into report: inout SyncReport) async throws {
+        try await checkRelayIdentity(client: client, into: &report)
         try await push(client: client, into: &report, progress: progress.records)
         if !options.pushOnly { try await pull(client: client, into: &report, progress: progress.records) }
         guard let http = client as? RelayClient else { return }

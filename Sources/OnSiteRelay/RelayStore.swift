@@ -149,6 +149,7 @@ public struct RelayStore: Sendable {
                 t.column("retiredAt", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v7: relay identity", migrate: createRelayIdentity)
         return migrator
     }
 

@@ -20,10 +20,11 @@ struct SyncController: Sendable {
 
     @Sendable func me(_ request: Request, context: RelayRequestContext) async throws -> Response {
         let device = try context.requireDevice()
+        let (identity, version) = try await store.identityAndVersion()
         let profile = DeviceProfile(
             deviceId: device.id, name: device.name, role: device.role,
-            units: device.units.sorted(), serverVersion: try await store.serverVersion(),
-            serverTimeMillis: WireDate.millis(Date()))
+            units: device.units.sorted(), serverVersion: version,
+            serverTimeMillis: WireDate.millis(Date()), relay: identity)
         return try JSONResponse.make(profile)
     }
 

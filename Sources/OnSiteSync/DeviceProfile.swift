@@ -12,9 +12,11 @@ public struct DeviceProfile: Codable, Sendable, Hashable {
     public var protocolVersion: Int
     /// The relay's clock, in milliseconds since 1970 (see ``PullPage/serverTimeMillis``).
     public var serverTimeMillis: Int64?
+    /// The relay store's id and epoch: a change tells the device the relay lost history (a restore).
+    public var relay: RelayIdentity?
 
     public init(deviceId: String, name: String, role: Role, units: [String], serverVersion: Int64,
-                protocolVersion: Int = SyncProtocol.version, serverTimeMillis: Int64? = nil) {
+                protocolVersion: Int = SyncProtocol.version, serverTimeMillis: Int64? = nil, relay: RelayIdentity? = nil) {
         self.deviceId = deviceId
         self.name = name
         self.role = role
@@ -22,6 +24,7 @@ public struct DeviceProfile: Codable, Sendable, Hashable {
         self.serverVersion = serverVersion
         self.protocolVersion = protocolVersion
         self.serverTimeMillis = serverTimeMillis
+        self.relay = relay
     }
 }
 

@@ -93,6 +93,7 @@ struct Sync: AsyncParsableCommand, ReplicaCommand {
     }
 
     private func printSummary(_ report: SyncReport) {
+        if let recovery = report.relayRecovery { print(recovery.sentence) }
         print("Sent \(report.operationsPushed) change(s) in \(report.changeSetsPushed) batch(es)"
               + (report.replayedChangeSets > 0 ? " (\(report.replayedChangeSets) already received earlier)" : "")
               + "; received \(report.entriesPulled) change(s)"

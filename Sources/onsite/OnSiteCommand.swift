@@ -66,6 +66,13 @@ struct ReplicaOptions: ParsableArguments {
         return client
     }
 
+    /// Opens the replica for reading only (`status`, `list`, `show`): they work on a full disk.
+    func openForReading() throws -> FieldClient {
+        let client = try FieldClient(readingOnly: directory)
+        Self.sayTightened(client.replica.permissionsTightened)
+        return client
+    }
+
     /// Tells on stderr which files opening the replica made private (stdout stays for the command's output).
     static func sayTightened(_ paths: [String]) {
         guard let first = paths.first else { return }

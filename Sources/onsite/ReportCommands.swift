@@ -26,7 +26,7 @@ struct List: AsyncParsableCommand, ReplicaCommand {
     }
 
     func run() async throws {
-        let client = try replica.open()
+        let client = try replica.openForReading()
         let instant = try OverdueRequest.instant(asOf, "--as-of", zone: OverdueRequest.provinceTimeZone)
         let result = try await client.reportPage(
             ReportQuery(search: search, status: status, unit: unit, limit: limit), overdueOnly: overdue, page: page,
@@ -101,7 +101,7 @@ struct Show: AsyncParsableCommand, ReplicaCommand {
     @OptionGroup var data: SampleDataOptions
 
     func run() async throws {
-        let client = try replica.open()
+        let client = try replica.openForReading()
         let catalogue = try data.catalogue()
         let instant = try OverdueRequest.instant(asOf, "--as-of", zone: OverdueRequest.provinceTimeZone) ?? client.replica.clock()
         if json { return try printJSON(try await client.exportedRecord(of: report, catalogue: catalogue, asOf: instant)) }

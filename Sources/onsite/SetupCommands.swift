@@ -54,7 +54,7 @@ struct Status: AsyncParsableCommand, ReplicaCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let current = try await replica.open().status()
+        let current = try await replica.openForReading().status()
         if json { return try printJSON(current) }
         let status = current.sync, photos = current.photos
         print("Relay:        \(status.relayURL ?? "not enrolled")")

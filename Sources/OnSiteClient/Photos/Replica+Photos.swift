@@ -54,7 +54,8 @@ extension Replica {
     /// verification, its `add_attachment` operations and the upload queue rows are all written, or none.
     @discardableResult
     public func record(_ changes: [(Change, String)], queueingPhotosOf attachments: [Attachment], now: Date = Date()) async throws -> [SyncOperation] {
-        try await writer.write { db in
+        try requireRoom(forOperations: changes.count + attachments.count)
+        return try await writer.write { db in
             let operations = try record(changes, now: now, db)
             for attachment in attachments {
                 try db.execute(

@@ -85,6 +85,7 @@ extension Replica {
             // Acknowledging a change set reads its operations: without this, a scan of the whole outbox each time.
             try db.create(index: "outbox_changeSet", on: "outbox", columns: ["changeSetId"])
         }
+        migrator.registerMigration("v5: sent journal", migrate: createSentJournal)
         return migrator
     }
 }

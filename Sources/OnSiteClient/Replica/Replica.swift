@@ -41,6 +41,19 @@ public struct Replica: Sendable {
         blobs.sweepTemporaryFiles(olderThan: Date().addingTimeInterval(-3600))
     }
 
+    /// Opens the replica in `directory` for reading only (`onsite status`, `list`, `show`): no migration, no sweep, no
+    /// database write, so it works on a full disk (see ``openForReading(_:)``). The folder is still made private
+    /// (a change of mode needs no free space).
+    ///
+    /// - Throws: ``ReadOnlyOpenError`` when the replica needs a migration first; `DatabaseError` when SQLite cannot
+    ///   read it.
+    public init(readingOnly directory: URL, clock: @escaping @Sendable () -> Date = { Date() }) throws {
+        permissionsTightened = try PrivateFolder.secure(directory.path, recursive: false)
+        self.writer = try Self.openForReading(directory.appendingPathComponent("replica.sqlite").path)
+        self.directory = directory
+        self.clock = clock
+    }
+
     /// A replica on a database of the caller's choosing, migrated: an in-memory `DatabaseQueue()` in tests.
     /// Photos still go to `directory/blobs`.
     ///

@@ -44,8 +44,13 @@ extension FieldClient {
                                      now: replica.clock(), checker: photoChecker)
         }
         let attachments = prepared.map(\.attachment)
-        try await replica.record([(.addVerification(verification), record.id)] + attachments.map { (.addAttachment($0), record.id) },
-                                 queueingPhotosOf: attachments, now: replica.clock())
+        do {
+            try await replica.record([(.addVerification(verification), record.id)] + attachments.map { (.addAttachment($0), record.id) },
+                                     queueingPhotosOf: attachments, now: replica.clock())
+        } catch {
+            await replica.removeUnreferencedBlobs(attachments.map(\.sha256))
+            throw error
+        }
         return RecordedVerification(verification: verification, photos: prepared)
     }
 
@@ -61,7 +66,13 @@ extension FieldClient {
                                      now: replica.clock(), checker: photoChecker)
         }
         let attachments = prepared.map(\.attachment)
-        try await replica.record(attachments.map { (.addAttachment($0), record.id) }, queueingPhotosOf: attachments, now: replica.clock())
+        do {
+            try await replica.record(attachments.map { (.addAttachment($0), record.id) }, queueingPhotosOf: attachments, now: replica.clock())
+        } catch {
+            // The photos were copied into blobs/ before the commit: a failed commit must not leave them there.
+            await replica.removeUnreferencedBlobs(attachments.map(\.sha256))
+            throw error
+        }
         return prepared
     }
 

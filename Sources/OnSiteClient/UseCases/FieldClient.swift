@@ -34,6 +34,24 @@ public struct FieldClient: Sendable {
         self.init(replica: try Replica(directory: directory), logger: logger)
     }
 
+    /// Opens an existing replica for reading only (``Replica/init(readingOnly:clock:)``): what `onsite status`, `list`
+    /// and `show` use, so they work on a full disk. A replica that needs a migration, or that this cannot open, is
+    /// opened as usual.
+    ///
+    /// - Throws: ``ClientError/noReplica(_:)`` when there is none; SQLite's error when it cannot be read.
+    public init(readingOnly directory: URL, logger: Logger? = nil) throws {
+        guard Replica.exists(in: directory) else { throw ClientError.noReplica(directory.path) }
+        let replica: Replica
+        do {
+            replica = try Replica(readingOnly: directory)
+        } catch {
+            // A replica that needs a migration, or one that cannot be read at all (damaged, a folder in place of
+            // the file): the usual open migrates it, or fails with the error its explanation knows.
+            replica = try Replica(directory: directory)
+        }
+        self.init(replica: replica, logger: logger)
+    }
+
     /// Whether a replica exists in `directory`.
     public static func exists(in directory: URL) -> Bool { Replica.exists(in: directory) }
 

@@ -33,8 +33,11 @@ public struct SyncSummary: Codable, Sendable, Hashable {
     public var pendingChanges: Int
     public var pendingPhotos: Int
     public var pendingPhotoBytes: Int64
+    /// The sentence saying the relay lost history and what was sent again (absent when it did not).
+    public var relayRecovery: String?
 
     public init(_ report: SyncReport) {
+        relayRecovery = report.relayRecovery?.sentence
         changeSetsPushed = report.changeSetsPushed
         operationsPushed = report.operationsPushed
         operationsApplied = report.operationsApplied

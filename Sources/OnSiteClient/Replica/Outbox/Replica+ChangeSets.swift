@@ -77,6 +77,7 @@ extension Replica {
                 }
                 try db.cachedStatement(sql: "DELETE FROM outbox WHERE operationId = ?").execute(arguments: [operation.id.uuidString])
             }
+            try journalAcknowledged(id, operationCount: operations.count, at: clock(), db: db)
             try db.execute(sql: "DELETE FROM pendingChangeSet WHERE id = ?", arguments: [id])
             try batch.write()
         }

@@ -18,6 +18,7 @@ extension Replica {
     @discardableResult
     public func record(_ changes: [(Change, String)], now: Date? = nil) async throws -> [SyncOperation] {
         let now = now ?? clock()
+        try requireRoom(forOperations: changes.count)
         return try await writer.write { db in try record(changes, now: now, db) }
     }
 

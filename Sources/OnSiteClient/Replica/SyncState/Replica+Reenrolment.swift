@@ -39,6 +39,8 @@ extension Replica {
                         + "\(old.name)'s token: `onsite-relay device rotate \(old.deviceId)`), then move. Nothing was changed.")
             }
             try db.execute(sql: "DELETE FROM pendingChangeSet")
+            // Journaled change sets carry the old device's id: the relay would refuse them from the new one.
+            try db.execute(sql: "DELETE FROM sentChangeSet")
             try db.execute(sql: "DELETE FROM outbox")
             try db.execute(sql: "DELETE FROM rejection")
             try db.execute(sql: "DELETE FROM report")

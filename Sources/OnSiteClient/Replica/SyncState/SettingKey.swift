@@ -5,4 +5,6 @@ enum SettingKey: String {
     case clockOffset
     /// The snapshot pull in progress (a ``SnapshotPosition``), absent when none is.
     case snapshot
+    /// The relay's id and epoch at the last sync (a ``RelayIdentity``): a change means the relay lost history.
+    case relayIdentity
 }
