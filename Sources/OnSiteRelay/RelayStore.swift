@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import OnSiteStorage
+import OnSiteCrypto
 import OnSiteCore
 import OnSiteSync
 
@@ -11,6 +12,8 @@ import OnSiteSync
 /// the change set is on disk, and only then is it acknowledged.
 public struct RelayStore: Sendable {
     let writer: any DatabaseWriter
+    /// The relay's own Ed25519 key, which signs log checkpoints (`Protocol/evidence.md`); nil leaves them unsigned.
+    public var checkpointKey: Ed25519PrivateKey?
 
     /// Opens (and creates or migrates) the store at `path`.
     public init(path: String) throws {
@@ -146,6 +149,7 @@ public struct RelayStore: Sendable {
                 t.column("retiredAt", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v8: evidence signatures") { db in try migrateEvidenceSignatures(db) }
         return migrator
     }
 

@@ -85,6 +85,7 @@ extension Replica {
             // Acknowledging a change set reads its operations: without this, a scan of the whole outbox each time.
             try db.create(index: "outbox_changeSet", on: "outbox", columns: ["changeSetId"])
         }
+        migrator.registerMigration("v6: device key") { db in try migrateDeviceKey(db) }
         return migrator
     }
 }
