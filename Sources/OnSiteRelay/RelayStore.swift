@@ -12,8 +12,6 @@ import OnSiteSync
 /// the change set is on disk, and only then is it acknowledged.
 public struct RelayStore: Sendable {
     let writer: any DatabaseWriter
-    /// The relay's own Ed25519 key, which signs log checkpoints (`Protocol/evidence.md`); nil leaves them unsigned.
-    public var checkpointKey: Ed25519PrivateKey?
 
     /// Opens (and creates or migrates) the store at `path`.
     public init(path: String) throws {
@@ -27,6 +25,9 @@ public struct RelayStore: Sendable {
         self.writer = writer
         try Self.migrator.migrate(writer)
     }
+
+    /// The relay's own Ed25519 key, which signs log checkpoints (`Protocol/evidence.md`); nil leaves them unsigned.
+    public var checkpointKey: Ed25519PrivateKey?
 
     /// Foreign keys on, a 10 s wait for a busy database, and full fsync on commit (``DurableDatabase``).
     public static var configuration: Configuration { DurableDatabase.configuration }
