@@ -51,6 +51,12 @@ public struct RelayClient: Sendable {
         try await send(.post, "/v1/changesets", body: changeSet.body, as: PushResult.self, pending: pending, counters: &counters)
     }
 
+    /// Registers this device's Ed25519 public key (`Protocol/evidence.md`).
+    public func registerKey(_ registration: DeviceKeyRegistration) async throws -> RegisteredDeviceKey {
+        var counters = WireCounters()
+        return try await send(.post, "/v1/keys", body: try WireCoding.encode(registration), as: RegisteredDeviceKey.self, pending: 0, counters: &counters)
+    }
+
     /// One page: changes after the request's cursor, or the next records of a snapshot.
     public func pull(_ request: PullRequest, pending: Int, counters: inout WireCounters) async throws -> PullPage {
         try await send(.get, "/v1/changes?\(request.query)", body: nil, as: PullPage.self, pending: pending, counters: &counters)

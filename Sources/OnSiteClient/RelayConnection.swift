@@ -8,6 +8,8 @@ import OnSiteSync
 public protocol RelayConnection: Sendable {
     func push(_ changeSet: OutgoingChangeSet, pending: Int, counters: inout WireCounters) async throws -> PushResult
     func pull(_ request: PullRequest, pending: Int, counters: inout WireCounters) async throws -> PullPage
+    /// Registers this device's public key (`POST /v1/keys`).
+    func registerKey(_ registration: DeviceKeyRegistration) async throws -> RegisteredDeviceKey
 }
 
 extension RelayClient: RelayConnection {}

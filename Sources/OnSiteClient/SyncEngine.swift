@@ -41,6 +41,9 @@ public struct SyncEngine: Sendable {
     public var changeSetSize: Int = 200
     public var pageSize: Int = 500
     public var logger: Logger?
+    /// Whether the device registers its key and signs what it sends (`Protocol/evidence.md`); off only to measure
+    /// the cost of signatures (`onsite-bench --signatures off`).
+    public var signsOperations = true
 
     public init(replica: Replica, logger: Logger? = nil) {
         self.replica = replica
@@ -83,6 +86,7 @@ public struct SyncEngine: Sendable {
     public func push(client: some RelayConnection, into report: inout SyncReport, progress: (@Sendable (String) -> Void)? = nil) async throws {
         let start = ContinuousClock.now
         defer { report.pushSeconds += (ContinuousClock.now - start).seconds }
+        try await registerDeviceKey(client: client)
         var restamped = Set<UUID>()
         // Counted once, then kept by subtraction: a count of a long outbox per change set is what a push must not do.
         var pending = try await replica.pendingOperationCount()

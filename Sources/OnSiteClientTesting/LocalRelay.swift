@@ -31,6 +31,14 @@ public struct LocalRelay: RelayConnection {
         return result
     }
 
+    public func registerKey(_ registration: DeviceKeyRegistration) async throws -> RegisteredDeviceKey {
+        do {
+            return try await store.registerKey(registration, for: actor.deviceId, at: time.now)
+        } catch let error as RelayError {
+            throw ClientError.relayRefused(status: Int(error.status.code), code: error.detail.code, message: error.detail.message)
+        }
+    }
+
     public func pull(_ request: PullRequest, pending: Int, counters: inout WireCounters) async throws -> PullPage {
         try await store.pull(request, for: actor, now: time.now)
     }

@@ -21,6 +21,8 @@ struct LogBatch {
     private var recordBytes: [String: Int] = [:]
     let maxRecordBytes: Int
     private var deviceNames: [String: String] = [:]
+    /// The registered keys of the pushing device, for the signature check of each operation.
+    var deviceKeys = DeviceKeyCache()
 
     init(db: Database, changeSetId: UUID, now: Date, maxRecordBytes: Int = SyncLimits().maxRecordBytes) {
         self.db = db
@@ -100,9 +102,8 @@ struct LogBatch {
                 .execute(arguments: [record.id, record.report.area.province, record.report.area.district])
             storedFieldVersions[record.id] = [:]
         }
-        try db.cachedStatement(sql: "INSERT INTO log (operationId, changeSetId, deviceId, reportId, operation) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: [operation.id.uuidString, changeSetId.uuidString, deviceId, operation.reportId, encoded])
-        let version = db.lastInsertedRowID
+        let version = try LogChain.append(operationId: operation.id.uuidString, changeSetId: changeSetId.uuidString,
+                                          deviceId: deviceId, reportId: operation.reportId, operation: encoded, db: db)
         try AttachmentReference.record(operation, deviceId: deviceId, db: db)
         recordBytes[record.id, default: 0] += encoded.count
         records[record.id] = record

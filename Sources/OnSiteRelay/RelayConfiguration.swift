@@ -132,6 +132,9 @@ public struct RelayConfiguration: Codable, Sendable, Hashable {
 
     public var isLoopback: Bool { host == "localhost" || host == "::1" || host.hasPrefix("127.") }
 
+    /// The relay's Ed25519 key (32 bytes, 0600), made at first start; it signs log checkpoints.
+    public var relayKeyPath: String { URL(fileURLWithPath: dataDirectory).appendingPathComponent("relay-signing.key").path }
+
     public var storePath: String { URL(fileURLWithPath: dataDirectory).appendingPathComponent("relay.sqlite").path }
 }
 

@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import NIOSSL
 import OnSiteSync
+import OnSiteCrypto
 
 /// The relay's HTTP application: routes, authentication, TLS.
 public struct RelayServer: Sendable {
@@ -28,7 +29,9 @@ public struct RelayServer: Sendable {
         try FileManager.default.createDirectory(
             atPath: configuration.dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         self.configuration = configuration
-        self.store = try RelayStore(path: configuration.storePath)
+        var store = try RelayStore(path: configuration.storePath)
+        store.checkpointKey = try Ed25519PrivateKey.loadOrCreate(at: configuration.relayKeyPath)
+        self.store = store
         self.metrics = RelayMetrics()
         self.catalogue = try ExportCatalogue.builtIn()
         self.seen = LastSeenRecorder(store: store)
@@ -46,7 +49,8 @@ public struct RelayServer: Sendable {
         router.add(middleware: ErrorBodyMiddleware())
         router.add(middleware: MethodNotAllowedMiddleware(routes: RouteTable.relay))
         router.get("healthz") { _, _ in
-            try JSONResponse.make(Health(status: "ok", serverVersion: try await store.serverVersion(), protocolVersion: SyncProtocol.version))
+            try JSONResponse.make(Health(status: "ok", serverVersion: try await store.serverVersion(), protocolVersion: SyncProtocol.version,
+                                         chainHead: try await store.chainHead()))
         }
         MetricsController(store: store, metrics: metrics, loopbackWithoutToken: configuration.metricsLoopbackWithoutToken)
             .addRoutes(to: router)
@@ -108,4 +112,6 @@ struct Health: Codable, Sendable {
     var status: String
     var serverVersion: Int64
     var protocolVersion: Int
+    /// The log chain's newest version and hash (`Protocol/evidence.md`).
+    var chainHead: ChainHead
 }

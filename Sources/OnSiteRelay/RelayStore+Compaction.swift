@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import OnSiteCore
 import OnSiteSync
+import OnSiteCrypto
 
 /// What one compaction pass did.
 public struct CompactionSummary: Sendable, Hashable {
@@ -71,7 +72,7 @@ extension RelayStore {
                 let target = min(horizon, try Self.serverVersion(db))
                 guard target > from else { return (from, 0, true) }
                 let upTo = min(target, from + Self.compactionBatch)
-                let count = try Self.fold(after: from, through: upTo, db: db)
+                let count = try Self.fold(after: from, through: upTo, key: checkpointKey, db: db)
                 return (upTo, count, upTo >= target)
             }
             removed += count
@@ -80,7 +81,7 @@ extension RelayStore {
     }
 
     /// Folds the entries in (from, through] out of the log, keeping what the relay still needs of them.
-    private static func fold(after from: Int64, through: Int64, db: Database) throws -> Int {
+    private static func fold(after from: Int64, through: Int64, key: Ed25519PrivateKey?, db: Database) throws -> Int {
         try db.execute(sql: """
             INSERT OR IGNORE INTO compactedOperation (operationId)
             SELECT operationId FROM log WHERE version > ? AND version <= ?
@@ -100,6 +101,8 @@ extension RelayStore {
             try db.execute(sql: "UPDATE report SET fieldVersions = ? WHERE id = ?",
                            arguments: [String(decoding: try JSONEncoder().encode(versions), as: UTF8.self), reportId])
         }
+        // The chain stays checkable from the boundary on: its hash there is kept in a signed checkpoint.
+        try ChainCheckpoint.record(at: through, key: key, now: Date(), db: db)
         try db.execute(sql: "DELETE FROM log WHERE version > ? AND version <= ?", arguments: [from, through])
         let count = db.changesCount
         try db.execute(sql: "INSERT INTO relayState (key, value) VALUES ('compactedThrough', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",

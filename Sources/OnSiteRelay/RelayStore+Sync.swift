@@ -35,6 +35,7 @@ extension RelayStore {
                 results.append(try apply(operation, base: baseVersion, by: actor, batch: &batch))
             }
             try batch.save()
+            try ChainCheckpoint.recordIfDue(key: checkpointKey, now: date, db: db)
             let result = PushResult(changeSetId: changeSet.id, serverVersion: try Self.serverVersion(db), results: results)
             try db.execute(
                 sql: "INSERT INTO changeSet (id, deviceId, sequence, receivedAt, result) VALUES (?, ?, ?, ?, ?)",
@@ -47,6 +48,9 @@ extension RelayStore {
         let db = batch.db
         if try Self.isLogged(operation.id, db: db) {
             return OperationResult(operationId: operation.id, outcome: .duplicate)
+        }
+        if let refusal = try batch.deviceKeys.refusal(of: operation, deviceId: actor.deviceId, db: db) {
+            return OperationResult(operationId: operation.id, outcome: .rejected, reason: refusal)
         }
         let existing = try batch.record(operation.reportId)
         let wasInScope = try existing.map { _ in

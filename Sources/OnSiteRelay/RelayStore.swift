@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import OnSiteStorage
+import OnSiteCrypto
 import OnSiteCore
 import OnSiteSync
 
@@ -27,6 +28,9 @@ public struct RelayStore: Sendable {
         self.commits = GroupCommit(writer: writer)
         try Self.migrator.migrate(writer)
     }
+
+    /// The relay's own Ed25519 key, which signs log checkpoints (`Protocol/evidence.md`); nil leaves them unsigned.
+    public var checkpointKey: Ed25519PrivateKey?
 
     /// Foreign keys on, a 10 s wait for a busy database, and full fsync on commit (``DurableDatabase``).
     public static var configuration: Configuration { DurableDatabase.configuration }
@@ -150,6 +154,7 @@ public struct RelayStore: Sendable {
             }
         }
         migrator.registerMigration("v7: relay identity", migrate: createRelayIdentity)
+        migrator.registerMigration("v8: evidence signatures") { db in try migrateEvidenceSignatures(db) }
         return migrator
     }
 

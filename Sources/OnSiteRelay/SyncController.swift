@@ -16,6 +16,7 @@ struct SyncController: Sendable {
         group.get("me", use: me)
         group.post("changesets", use: push)
         group.get("changes", use: pull)
+        group.post("keys", use: registerKey)
     }
 
     @Sendable func me(_ request: Request, context: RelayRequestContext) async throws -> Response {
@@ -41,6 +42,21 @@ struct SyncController: Sendable {
             metrics.recordConflicts(try await store.conflictsRecorded(by: result))
         }
         return try ContentEncoding.json(result, for: request)
+    }
+
+    /// `POST /v1/keys`: the device registers its Ed25519 public key (`Protocol/evidence.md`).
+    @Sendable func registerKey(_ request: Request, context: RelayRequestContext) async throws -> Response {
+        let device = try context.requireDevice()
+        let body = try await ContentEncoding.body(of: request, limit: 1_024)
+        let registration: DeviceKeyRegistration
+        do {
+            registration = try WireCoding.decode(DeviceKeyRegistration.self, from: body)
+        } catch {
+            throw RelayError.invalidBody(error)
+        }
+        let registered = try await store.registerKey(registration, for: device.id)
+        context.logger.info("device key", metadata: ["relay.device": .string(device.id), "relay.key": .string(registered.keyId)])
+        return try JSONResponse.make(registered)
     }
 
     @Sendable func pull(_ request: Request, context: RelayRequestContext) async throws -> Response {

@@ -20,6 +20,10 @@ public enum ErrorCode: Sendable, CustomStringConvertible {
     case reportExists
     case unknownConflict
     case recordTooLarge
+    /// The operation's signature does not verify against the device's registered key (`Protocol/evidence.md`).
+    case badSignature
+    /// A device that registered a key sent an operation without a signature.
+    case missingSignature
 
     // MARK: Refused change sets (ChangeSetValidator)
     case emptyChangeSet
@@ -51,6 +55,8 @@ public enum ErrorCode: Sendable, CustomStringConvertible {
     case methodNotAllowed
     case unsupportedProtocol
     case unsupportedEncoding
+    /// `POST /v1/keys`: not an Ed25519 public key, another device's key, or too many keys for one device.
+    case invalidKey
 
     // MARK: Photo uploads
     case blobNotReferenced
@@ -81,10 +87,10 @@ public enum ErrorCode: Sendable, CustomStringConvertible {
     /// Every code with a case of its own, for decoding and for tests.
     public static let known: [ErrorCode] = [
         .forbiddenOperation, .forbiddenField, .forbiddenTransition, .outOfScope, .reportMoved, .reportExists,
-        .unknownConflict, .recordTooLarge, .emptyChangeSet, .tooManyOperations, .invalidChangeSet, .invalidValue,
+        .unknownConflict, .recordTooLarge, .badSignature, .missingSignature, .emptyChangeSet, .tooManyOperations, .invalidChangeSet, .invalidValue,
         .stampInFuture, .attachmentTooLarge, .unsupportedType, .missingToken, .invalidToken, .deviceRevoked,
         .tokenRotated, .adminOnly, .deviceMismatch, .malformedBody, .bodyTooLarge, .sequenceReused, .changeSetConflict, .invalidQuery,
-        .internalError, .insufficientStorage, .corruptStore, .methodNotAllowed, .unsupportedProtocol, .unsupportedEncoding,
+        .internalError, .insufficientStorage, .corruptStore, .methodNotAllowed, .unsupportedProtocol, .unsupportedEncoding, .invalidKey,
         .blobNotReferenced, .blobPending, .uploadBusy, .uploadSuperseded, .invalidByteCount, .invalidHash, .invalidHeader,
         .unknownUpload, .uploadMismatch, .lengthMismatch, .offsetMismatch, .chunkTooLarge, .chunkOverflow,
         .chunkLengthMismatch, .checksumMismatch, .hashMismatch, .uploadRestarted, .notJPEG, .truncatedJPEG,
@@ -127,6 +133,8 @@ extension ErrorCode: RawRepresentable {
         case .reportExists: "report_exists"
         case .unknownConflict: "unknown_conflict"
         case .recordTooLarge: "record_too_large"
+        case .badSignature: "bad_signature"
+        case .missingSignature: "missing_signature"
         case .emptyChangeSet: "empty_change_set"
         case .tooManyOperations: "too_many_operations"
         case .invalidChangeSet: "invalid_change_set"
@@ -151,6 +159,7 @@ extension ErrorCode: RawRepresentable {
         case .methodNotAllowed: "method_not_allowed"
         case .unsupportedProtocol: "unsupported_protocol"
         case .unsupportedEncoding: "unsupported_encoding"
+        case .invalidKey: "invalid_key"
         case .uploadSuperseded: "upload_superseded"
         case .invalidByteCount: "invalid_byte_count"
         case .blobNotReferenced: "blob_not_referenced"

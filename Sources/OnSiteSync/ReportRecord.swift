@@ -61,6 +61,20 @@ public struct ReportRecord: Codable, Sendable, Hashable, Identifiable {
         resolvedConflicts = try container.decodeIfPresent(Set<UUID>.self, forKey: .resolvedConflicts) ?? []
     }
 
+    /// Sets are written sorted, so equal records encode to equal bytes in every process (`Protocol/evidence.md`).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(report, forKey: .report)
+        try container.encode(fieldStamps, forKey: .fieldStamps)
+        try container.encode(notes, forKey: .notes)
+        try container.encode(verifications, forKey: .verifications)
+        try container.encode(events, forKey: .events)
+        try container.encode(attachments, forKey: .attachments)
+        try container.encode(availableBlobs.sorted(), forKey: .availableBlobs)
+        try container.encode(conflicts, forKey: .conflicts)
+        try container.encode(resolvedConflicts.map(\.uuidString).sorted(), forKey: .resolvedConflicts)
+    }
+
     /// Whether an attachment's bytes are still on their way to the relay.
     public func isPending(_ attachment: Attachment) -> Bool { !availableBlobs.contains(attachment.sha256) }
 

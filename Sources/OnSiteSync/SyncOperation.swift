@@ -9,12 +9,15 @@ public struct SyncOperation: Codable, Sendable, Hashable, Identifiable {
     /// The hybrid logical clock stamp that orders this write against others to the same field.
     public var stamp: HybridTimestamp
     public var change: Change
+    /// The device's signature of the operation (`Protocol/evidence.md`); absent from devices without a key.
+    public var signature: OperationSignature?
 
-    public init(id: UUID = UUID(), reportId: String, stamp: HybridTimestamp, change: Change) {
+    public init(id: UUID = UUID(), reportId: String, stamp: HybridTimestamp, change: Change, signature: OperationSignature? = nil) {
         self.id = id
         self.reportId = reportId
         self.stamp = stamp
         self.change = change
+        self.signature = signature
     }
 }
 

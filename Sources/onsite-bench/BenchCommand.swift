@@ -10,6 +10,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "onsite-bench",
         abstract: "OnSite benchmarks against a real onsite-relay process over TLS on loopback.",
-        subcommands: [SyncBenchmark.self, FieldDayCommand.self, LoadBenchmark.self, ExportBenchmark.self],
+        subcommands: [SyncBenchmark.self, FieldDayCommand.self, LoadBenchmark.self, ExportBenchmark.self, SigningBenchmark.self],
         defaultSubcommand: SyncBenchmark.self)
 }

@@ -21,6 +21,10 @@ struct SyncBenchmark: AsyncParsableCommand {
     @Option(help: "Keep the working folder here instead of a temporary one.") var keep: String?
     @Option(help: "Instead: the photo upload benchmark with a photo of this many megabytes (e.g. 200), onsite vs curl.") var photos: Int?
     @Option(help: "With --photos: the client's chunk sizes to try, in KiB.") var chunkKib: [Int] = [1024, 16384]
+    @Option(help: "Whether the devices register keys and sign their operations (on), or send them unsigned as devices from before signatures (off).")
+    var signatures: SignatureMode = .on
+
+    enum SignatureMode: String, ExpressibleByArgument { case on, off }
 
     func run() async throws {
         let folder = keep.map { URL(fileURLWithPath: $0) }
@@ -37,7 +41,7 @@ struct SyncBenchmark: AsyncParsableCommand {
         let readerToken = try relay.addDevice(role: .supervisor, units: ["dien-bien"])
         try relay.start()
         defer { relay.stop() }
-        print("relay: \(relay.url) (TLS, pinned CA), \(reports) reports, \(changeSetSize) operations per change set, \(pageSize) per page")
+        print("relay: \(relay.url) (TLS, pinned CA), \(reports) reports, \(changeSetSize) operations per change set, \(pageSize) per page, signatures \(signatures.rawValue)")
         let limits = folder.appendingPathComponent("limits")
         try FileManager.default.createDirectory(at: limits, withIntermediateDirectories: true)
         let curl = CurlLimit(relay: relay, token: readerToken, pageSize: pageSize)
@@ -53,6 +57,7 @@ struct SyncBenchmark: AsyncParsableCommand {
 
         // Push; its limit: the same log rows inserted into the relay's log table
         var engine = SyncEngine(replica: hub)
+        engine.signsOperations = signatures == .on
         engine.changeSetSize = changeSetSize
         engine.pageSize = pageSize
         var pushed = SyncReport()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OnSiteCrypto
 import OnSiteRelay
 
 /// `onsite-relay compact`: folds old log entries into the records now, as the running relay does periodically.
@@ -17,7 +18,9 @@ struct Compact: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.load()
         if let problem = configuration.log.problem { throw ValidationError(problem + ".") }
-        let store = try RelayStore(path: configuration.storePath)
+        var store = try RelayStore(path: configuration.storePath)
+        // The boundary's checkpoint is signed with the relay's key when the data folder has it.
+        store.checkpointKey = try Ed25519PrivateKey.load(at: configuration.relayKeyPath)
         let summary: CompactionSummary
         if let through {
             guard through >= 0 else { throw ValidationError("--through must be a version, 0 or more.") }

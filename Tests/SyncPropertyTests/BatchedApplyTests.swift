@@ -264,6 +264,9 @@ final class RecordingRelay: RelayConnection {
         state.withLock { $0.1.append(page) }
         return page
     }
+    func registerKey(_ registration: DeviceKeyRegistration) async throws -> RegisteredDeviceKey {
+        try await relay.registerKey(registration)
+    }
 }
 
 /// The in-process relay; before it hands a push result to the device, another connection to the relay's file
@@ -296,6 +299,9 @@ final class CommitCheckingRelay: RelayConnection {
 
     func pull(_ request: PullRequest, pending: Int, counters: inout WireCounters) async throws -> PullPage {
         try await relay.pull(request, pending: pending, counters: &counters)
+    }
+    func registerKey(_ registration: DeviceKeyRegistration) async throws -> RegisteredDeviceKey {
+        try await relay.registerKey(registration)
     }
 }
 

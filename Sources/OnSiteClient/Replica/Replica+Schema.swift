@@ -86,6 +86,7 @@ extension Replica {
             try db.create(index: "outbox_changeSet", on: "outbox", columns: ["changeSetId"])
         }
         migrator.registerMigration("v5: sent journal", migrate: createSentJournal)
+        migrator.registerMigration("v6: device key") { db in try migrateDeviceKey(db) }
         return migrator
     }
 }

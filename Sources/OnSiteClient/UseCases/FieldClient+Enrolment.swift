@@ -61,6 +61,8 @@ extension FieldClient {
             guard existing != nil else {
                 let enrolment = Enrolment(relayURL: client.baseURL, token: token, caCertificatePath: pinned, profile: profile)
                 try await replica.enroll(enrolment)
+                // The device's signing key is made now; the first sync registers it (`Protocol/evidence.md`).
+                _ = try await replica.currentDeviceKey()
                 return enrolment
             }
             var kept = pinned

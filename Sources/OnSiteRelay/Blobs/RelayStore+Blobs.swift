@@ -109,10 +109,8 @@ extension RelayStore {
                                             counter: UInt32(truncatingIfNeeded: versions.count), device: relayDeviceId)
                 let operation = SyncOperation(reportId: record.id, stamp: stamp, change: .blobAvailable(sha256: sha256))
                 record.apply(operation)
-                try db.execute(
-                    sql: "INSERT INTO log (operationId, changeSetId, deviceId, reportId, operation) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [operation.id.uuidString, changeSetId.uuidString, relayDeviceId, record.id, try encoder.encode(operation)])
-                let version = db.lastInsertedRowID
+                let version = try LogChain.append(operationId: operation.id.uuidString, changeSetId: changeSetId.uuidString,
+                                                  deviceId: relayDeviceId, reportId: record.id, operation: try encoder.encode(operation), db: db)
                 try db.execute(sql: "UPDATE report SET version = ?, state = ? WHERE id = ?",
                                arguments: [version, try encoder.encode(record), record.id])
                 versions.append(version)

@@ -13,7 +13,8 @@ extension Replica {
                 let id: String = row["id"]
                 let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE changeSetId = ?", arguments: [id]) ?? 0
                 guard let uuid = UUID(uuidString: id) else { throw ClientError.badResponse("corrupt frozen change set id \(id)") }
-                return OutgoingChangeSet(id: uuid, body: row["body"], operationCount: count)
+                let body = try signedIfUnsigned(frozen: row["body"], id: id, db)
+                return OutgoingChangeSet(id: uuid, body: body, operationCount: count)
             }
             var rows: [Row] = []
             var bytes = 0
@@ -28,7 +29,12 @@ extension Replica {
             guard !rows.isEmpty else { return nil }
             let enrolment = try requireEnrolment(db)
             let decoder = WireCoding.makeDecoder()
-            let operations = try rows.map { try decoder.decode(SyncOperation.self, from: $0["operation"] as Data) }
+            // Signed at freezing, after any re-stamp would have to sign again (`Protocol/evidence.md`).
+            let key = try registeredSigningKey(db)
+            let operations = try rows.map { row in
+                let operation = try decoder.decode(SyncOperation.self, from: row["operation"] as Data)
+                return try key?.signed(operation) ?? operation
+            }
             let sequence = try setting(.nextSequence, as: Int64.self, db) ?? 1
             let changeSet = ChangeSet(
                 deviceId: enrolment.profile.deviceId, sequence: sequence,
@@ -49,6 +55,18 @@ extension Replica {
     ///
     /// Accepted workflow steps are the exception: their effect depends on the steps before them in the
     /// relay's log, so they stay queued (marked acknowledged) until the pull brings them back in log order.
+    /// A change set frozen before this device's key was registered, signed now (a relay that already took it
+    /// answers from its stored result by id, whatever the bytes); otherwise `body` unchanged.
+    private func signedIfUnsigned(frozen body: Data, id: String, _ db: Database) throws -> Data {
+        guard let key = try registeredSigningKey(db) else { return body }
+        var changeSet = try WireCoding.decode(ChangeSet.self, from: body)
+        guard changeSet.operations.contains(where: { $0.signature == nil }) else { return body }
+        changeSet.operations = try changeSet.operations.map { try key.signed($0) }
+        let signed = try WireCoding.encode(changeSet)
+        try db.execute(sql: "UPDATE pendingChangeSet SET body = ? WHERE id = ?", arguments: [signed, id])
+        return signed
+    }
+
     public func acknowledge(_ result: PushResult) async throws {
         try await writer.write { db in
             let id = result.changeSetId.uuidString

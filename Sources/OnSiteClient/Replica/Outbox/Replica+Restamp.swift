@@ -21,13 +21,17 @@ extension Replica {
             // Stamps past the relay's time are what was refused: start again from it.
             var clock = stored.last.wallMillis > relayNow ? HybridClock(device: changeSet.deviceId) : stored
             var batch = ReportBatch(db: db)
+            let key = try registeredSigningKey(db)
             for index in changeSet.operations.indices {
                 changeSet.operations[index].stamp = clock.tick(wallMillis: relayNow)
+                changeSet.operations[index].signature = nil
                 let operation = changeSet.operations[index]
                 try db.execute(sql: "UPDATE outbox SET operation = ? WHERE operationId = ?",
                                arguments: [try WireCoding.encode(operation), operation.id.uuidString])
                 batch.restate(operation.reportId)
             }
+            // The stamp is part of what is signed: sign again.
+            if let key { changeSet.operations = try changeSet.operations.map { try key.signed($0) } }
             try db.execute(sql: "UPDATE pendingChangeSet SET body = ? WHERE id = ?", arguments: [try WireCoding.encode(changeSet), id])
             try setSetting(.clock, clock, db)
             try batch.write()
