@@ -86,7 +86,7 @@ extension RelayStore {
     }
 
     /// The SQL condition (after `AND`) that keeps the reports `actor` may see, on the `report` table.
-    private static func scopeFilter(for actor: Actor) -> (sql: String, arguments: StatementArguments) {
+    static func scopeFilter(for actor: Actor) -> (sql: String, arguments: StatementArguments) {
         let units = actor.units.sorted()
         let marks = Array(repeating: "?", count: units.count).joined(separator: ",")
         switch actor.role {

@@ -9,6 +9,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "onsite-bench",
         abstract: "OnSite benchmarks against a real onsite-relay process over TLS on loopback.",
-        subcommands: [SyncBenchmark.self, FieldDayCommand.self],
+        subcommands: [SyncBenchmark.self, FieldDayCommand.self, WebBenchmark.self],
         defaultSubcommand: SyncBenchmark.self)
 }
