@@ -17,7 +17,6 @@ struct WebPageTests {
         var fields = HTTPFields()
         fields[.contentType] = "application/x-www-form-urlencoded"
         if let origin { fields[.origin] = origin }
-        fields[.host] = "localhost"
         return fields
     }
 
@@ -99,7 +98,8 @@ struct WebPageTests {
         let sessions = WebSessions(idleTimeout: 60, lifetime: 300)
         let start = Date(timeIntervalSince1970: 1_713_312_000)
         let id = try sessions.open(deviceId: "d", tokenHash: "h", now: start)
-        #expect(id.count == 43 && id != (try sessions.open(deviceId: "d", tokenHash: "h", now: start)))
+        let other = try sessions.open(deviceId: "d", tokenHash: "h", now: start)
+        #expect(id.count == 43 && id != other)
         #expect(sessions.use(id, now: start.addingTimeInterval(59)) != nil)
         #expect(sessions.use(id, now: start.addingTimeInterval(118)) != nil)  // idle clock restarted at 59 s
         #expect(sessions.use(id, now: start.addingTimeInterval(179)) == nil)   // 61 s idle
@@ -127,5 +127,26 @@ struct WebPageTests {
         #expect(Thumbnailer.scale(width: 320, height: 240, targetSide: 160) == (160, 120))
         #expect(Thumbnailer.scale(width: 4000, height: 3000, targetSide: 320) == (500, 375))  // 1/8 is the smallest DCT scale
         #expect(throws: ThumbnailError.self) { try Thumbnailer.thumbnail(ofJPEG: Data("not a photo".utf8)) }
+    }
+
+    @Test("The map: points projected from lat/long (north up, east right), each a link; past 2,000 only the overdue ones")
+    func map() throws {
+        let north = GeoPoint(latitude: 21.40, longitude: 103.00), east = GeoPoint(latitude: 21.38, longitude: 103.05)
+        let map = ReportMap([("a", "A", north, .overdue), ("b", "B", east, .onTime), ("c", "C", nil, .noDeadline)])
+        #expect(map.points.count == 2 && map.unplaced == 1 && map.omitted == 0)
+        let svg = map.svg(text: WebText(.vietnamese)) { $0 }.description
+        let circles = svg.components(separatedBy: "<circle ").dropFirst().map { part -> (cx: Double, cy: Double) in
+            func value(_ name: String) -> Double {
+                Double(part.components(separatedBy: "\(name)=\"")[1].prefix { $0 != "\"" }) ?? .nan
+            }
+            return (value("cx"), value("cy"))
+        }
+        // Drawn overdue last: b (east, south) first, then a (north, west)
+        #expect(circles.count == 2 && circles[0].cx > circles[1].cx && circles[0].cy > circles[1].cy, "\(circles)")
+        #expect(svg.contains("href=\"/web/reports/a\"") && !svg.contains("<script"))
+        let crowd = ReportMap((0..<2_500).map { index in
+            ("r\(index)", "R", GeoPoint(latitude: 21 + Double(index) / 10_000, longitude: 103), index % 5 == 0 ? ReportMap.State.overdue : ReportMap.State.onTime)
+        })
+        #expect(crowd.points.count == 500 && crowd.points.allSatisfy { $0.state == .overdue } && crowd.omitted == 2_000)
     }
 }

@@ -139,7 +139,7 @@ struct WebController: Sendable {
 
     /// Whether a POST came from the relay's own pages: its `Origin` is this relay's scheme and host.
     func isSameOrigin(_ request: Request) -> Bool {
-        guard let origin = request.headers[.origin], let host = request.head.authority ?? request.headers[.host] else { return false }
+        guard let origin = request.headers[.origin], let host = request.head.authority else { return false }
         return origin == (isTLS ? "https://" : "http://") + host
     }
 
