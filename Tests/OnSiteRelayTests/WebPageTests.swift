@@ -68,11 +68,19 @@ struct WebPageTests {
             let officer = try await client.execute(uri: "/web/signin", method: .post, headers: Self.form("x"), body: Self.body(fixture.officer.token))
             #expect(officer.status == .forbidden && Self.sessionCookie(officer) == nil)
             #expect(String(buffer: officer.body).contains("Cán bộ xử lý"))
-            for origin in ["https://evil.example", nil] {
+            for origin in ["https://evil.example", "null", nil] {
                 let crossSite = try await client.execute(uri: "/web/signin", method: .post, headers: Self.form("x", origin: origin),
                                                          body: Self.body(supervisor.token))
                 #expect(crossSite.status == .forbidden && Self.sessionCookie(crossSite) == nil, "\(origin ?? "no origin")")
             }
+            // Origin null (no-referrer pages) passes only with the browser's Sec-Fetch-Site: same-origin
+            var sameSite = Self.form("x", origin: "null")
+            sameSite[HTTPField.Name("Sec-Fetch-Site")!] = "cross-site"
+            let forged = try await client.execute(uri: "/web/signin", method: .post, headers: sameSite, body: Self.body(supervisor.token))
+            #expect(forged.status == .forbidden)
+            sameSite[HTTPField.Name("Sec-Fetch-Site")!] = "same-origin"
+            let fromPage = try await client.execute(uri: "/web/signin", method: .post, headers: sameSite, body: Self.body(supervisor.token))
+            #expect(fromPage.status == .seeOther && Self.sessionCookie(fromPage) != nil)
             let byGet = try await client.execute(uri: "/web/signin?token=\(supervisor.token)", method: .get)
             #expect(byGet.status == .ok && Self.sessionCookie(byGet) == nil)
         }

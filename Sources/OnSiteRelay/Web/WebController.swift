@@ -137,11 +137,22 @@ struct WebController: Sendable {
         "\(WebSessions.cookieName)=\(value); Path=/web; Max-Age=\(maxAge); HttpOnly; Secure; SameSite=Strict"
     }
 
-    /// Whether a POST came from the relay's own pages: its `Origin` is this relay's scheme and host.
+    /// Whether a POST came from the relay's own pages: its `Origin` is this relay's scheme and host, or, since
+    /// `Referrer-Policy: no-referrer` makes browsers send `Origin: null`, the browser's own `Sec-Fetch-Site`
+    /// (a header no page can set) says `same-origin`.
     func isSameOrigin(_ request: Request) -> Bool {
-        guard let origin = request.headers[.origin], let host = request.head.authority else { return false }
-        return origin == (isTLS ? "https://" : "http://") + host
+        let origin = request.headers[.origin]
+        if let origin, origin != "null" {
+            guard let host = request.head.authority else { return false }
+            return origin == (isTLS ? "https://" : "http://") + host
+        }
+        return request.headers[Self.fetchSite] == "same-origin"
     }
+
+    static let fetchSite: HTTPField.Name = {
+        guard let name = HTTPField.Name("Sec-Fetch-Site") else { preconditionFailure("Sec-Fetch-Site is a valid field name") }
+        return name
+    }()
 
     // MARK: Pages
 
