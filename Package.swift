@@ -46,6 +46,12 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // libjpeg-turbo's TurboJPEG API: the supervisor page's photo thumbnails (scaled decode).
+        .systemLibrary(
+            name: "CTurboJPEG",
+            pkgConfig: "libturbojpeg",
+            providers: [.apt(["libturbojpeg0-dev"])]
+        ),
 
         // MARK: Pure libraries
         .target(name: "OnSiteCore"),
@@ -75,7 +81,7 @@ let package = Package(
         .target(
             name: "OnSiteRelay",
             dependencies: [
-                "OnSiteCore", "OnSiteSync", "OnSiteCrypto", "OnSiteCompression", "OnSiteStorage",
+                "OnSiteCore", "OnSiteSync", "OnSiteCrypto", "OnSiteCompression", "OnSiteStorage", "CTurboJPEG",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

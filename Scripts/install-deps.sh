@@ -7,8 +7,10 @@
 #   zlib1g-dev            gzip on the wire (CZlib: Content-Encoding of change sets and pull pages)
 #   pkg-config            finds libcrypto for the CCrypto module
 #   python3-venv          the venv that Scripts/schemathesis/run.sh installs schemathesis into (from PyPI)
+#   libturbojpeg0-dev     the relay's supervisor page: photo thumbnails (CTurboJPEG, scaled JPEG decode)
+#   chromium              the supervisor page's browser tests (headless, driven over the DevTools protocol)
 set -euo pipefail
-packages=(libsqlite3-dev libcurl4-openssl-dev libssl-dev zlib1g-dev openssl pkg-config python3-venv)
+packages=(libsqlite3-dev libcurl4-openssl-dev libssl-dev zlib1g-dev openssl pkg-config python3-venv libturbojpeg0-dev chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

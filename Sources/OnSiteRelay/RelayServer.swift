@@ -54,6 +54,7 @@ public struct RelayServer: Sendable {
         }
         MetricsController(store: store, metrics: metrics, loopbackWithoutToken: configuration.metricsLoopbackWithoutToken)
             .addRoutes(to: router)
+        WebController(store: store, blobs: blobs, isTLS: configuration.tls != nil).addRoutes(to: router)
         let v1 = router.group("v1").add(middleware: DeviceAuthenticator(store: store, seen: seen))
         v1.add(middleware: ProtocolVersionMiddleware())
         SyncController(store: store, limits: configuration.limits, pageSize: configuration.pageSize, metrics: metrics).addRoutes(to: v1)

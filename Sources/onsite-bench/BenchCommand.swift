@@ -10,6 +10,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "onsite-bench",
         abstract: "OnSite benchmarks against a real onsite-relay process over TLS on loopback.",
-        subcommands: [SyncBenchmark.self, FieldDayCommand.self, LoadBenchmark.self, ExportBenchmark.self, SigningBenchmark.self],
+        subcommands: [SyncBenchmark.self, FieldDayCommand.self, LoadBenchmark.self, ExportBenchmark.self, SigningBenchmark.self,
+                      WebBenchmark.self],
         defaultSubcommand: SyncBenchmark.self)
 }
