@@ -81,6 +81,8 @@ extension SyncEngine {
             return
         }
         var recovery = RelayRecovery(cause: cause)
+        // The restored relay may predate this device's key: register it before the journal's signed operations.
+        try await registerDeviceKey(client: client, again: true)
         for changeSet in try await replica.sentJournal() {
             let result: PushResult
             do {

@@ -7,8 +7,12 @@ extension SyncEngine {
     ///
     /// A relay without `POST /v1/keys` (older than signatures, 404/405) leaves the device unsigned, as before;
     /// any other failure is thrown like a failed push.
-    func registerDeviceKey(client: some RelayConnection) async throws {
-        guard signsOperations, let key = try await replica.currentDeviceKey(), key.registeredAt == nil else { return }
+    ///
+    /// - Parameter again: register even a key marked registered: a relay restored from a backup older than the
+    ///   registration no longer knows it, and would refuse the journal's signed operations (registering a known
+    ///   key again is harmless: the relay answers with the stored entry).
+    func registerDeviceKey(client: some RelayConnection, again: Bool = false) async throws {
+        guard signsOperations, let key = try await replica.currentDeviceKey(), again || key.registeredAt == nil else { return }
         let registration = DeviceKeyRegistration(publicKey: Data(key.privateKey.publicKey.rawRepresentation).base64EncodedString())
         do {
             let registered = try await client.registerKey(registration)

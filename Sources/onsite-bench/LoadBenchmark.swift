@@ -19,6 +19,8 @@ struct LoadBenchmark: AsyncParsableCommand {
     @Option(help: "Seconds of load.") var seconds = 30
     @Option(help: "Operations (notes) per change set.") var operations = 10
     @Option(help: "Reports the hub creates before the load, spread over the districts.") var reports = 1_000
+    @Flag(name: .customLong("pulls"), inversion: .prefixedNo, help: "Pull one page between pushes (--no-pulls: push only, to see the push path alone).")
+    var pullsBetweenPushes = true
     @Option(help: "Keep the working folder here instead of a temporary one.") var keep: String?
     @Option(parsing: .upToNextOption, help: "Extra configuration for the relay, as JSON members (e.g. '\"store\": \"postgresql://…\"').")
     var relayConfiguration: [String] = []
@@ -49,7 +51,8 @@ struct LoadBenchmark: AsyncParsableCommand {
         }
         try relay.start()
         defer { relay.stop() }
-        print("relay: \(relay.url) (TLS, pinned CA); \(devices) devices, \(operations) notes per change set, \(seconds) s")
+        print("relay: \(relay.url) (TLS, pinned CA); \(devices) devices, \(operations) notes per change set, \(seconds) s"
+              + (pullsBetweenPushes ? ", one pull page between pushes" : ", no pulls"))
 
         // The hub creates the reports the officers write notes on.
         let hub = try await SyncBenchmark.enrolledReplica(in: folder.appendingPathComponent("hub"), relay: relay, token: hubToken)
@@ -73,7 +76,7 @@ struct LoadBenchmark: AsyncParsableCommand {
         let start = ContinuousClock.now
         let outcomes = try await withThrowingTaskGroup(of: LoadDevice.Outcome.self) { group in
             for device in loadDevices {
-                group.addTask { try await device.run(until: deadline) }
+                group.addTask { try await device.run(until: deadline, pulling: pullsBetweenPushes) }
             }
             var all: [LoadDevice.Outcome] = []
             for try await outcome in group { all.append(outcome) }

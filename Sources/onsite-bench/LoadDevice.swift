@@ -51,7 +51,7 @@ struct LoadDevice: Sendable {
         startCursor = request.since
     }
 
-    func run(until deadline: ContinuousClock.Instant) async throws -> Outcome {
+    func run(until deadline: ContinuousClock.Instant, pulling: Bool) async throws -> Outcome {
         var outcome = Outcome(deviceId: deviceId)
         var counters = WireCounters()
         var cursor = startCursor
@@ -77,6 +77,7 @@ struct LoadDevice: Sendable {
                 if answer.outcome == .rejected { outcome.rejected += 1 } else { outcome.acknowledged.append(answer.operationId) }
             }
             // One page of what the others wrote, between pushes.
+            guard pulling else { continue }
             if let page = try? await client.pull(PullRequest(since: cursor, limit: 500), pending: 0, counters: &counters), page.snapshot == nil {
                 outcome.pulls += 1
                 outcome.entriesPulled += page.changes.count
