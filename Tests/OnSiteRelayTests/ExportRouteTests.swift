@@ -191,3 +191,18 @@ struct ExportRouteTests {
         #expect((geo["features"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == expected)
     }
 }
+
+@Suite("Hub exports: odd bytes in filters")
+struct ExportOddFilterTests {
+    @Test("a filter holding control characters or odd Unicode is a 400 with a JSON sentence", arguments: [
+        "/v1/export/reports.csv?status=%C2%BC%F3%A1%86%86Z%C2%B9&lang=en&unit=1%04%C2%82%C2%8A%F1%B1%A7%9E%F1%B1%A7%9E",
+        "/v1/export/reports.geojson?unit=%F3%9F%99%A2%F2%A1%A9%BB%F2%88%82%BD%F1%A2%A1%A9%C3%91%F3%A7%8A%8A%1D%C2%8E%C3%8F",
+    ])
+    func oddFilters(uri: String) async throws {
+        let fixture = try await HubFixture()
+        let (status, body, headers) = try await fixture.get(uri, as: .admin)
+        #expect(status == .badRequest)
+        #expect(headers[.contentType]?.hasPrefix("application/json") == true, "\(headers)")
+        #expect(!body.isEmpty, "the 400 has a body")
+    }
+}

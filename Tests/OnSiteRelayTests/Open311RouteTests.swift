@@ -165,10 +165,14 @@ struct Open311RouteTests {
         ("service_request_id=\(String(repeating: "x,", count: 150))x", "at most 100"),
         ("service_request_id=a%20b", "service_request_id"),
         ("service_code=\(String(repeating: "a", count: 5_000))", "longer than 4096 bytes"),
+        ("service_code=\(String(repeating: "a", count: 2_049))", "longer than 2048 characters"),
         ("page=0", "page"),
         ("page_size=1001", "page_size"),
         ("page_size=-1", "page_size"),
         ("jurisdiction_id=ha-noi", "jurisdiction_id"),
+        // service_request_id makes the other filters moot (GeoReport v2), but they are still checked.
+        ("service_request_id=r1&end_date=\(String(repeating: "F", count: 65))", "longer than 64 characters"),
+        ("service_request_id=r1&jurisdiction_id=\(String(repeating: "%C3%AB", count: 3_000))", "jurisdiction_id"),
     ])
     func hostileFilters(query: String, mention: String) async throws {
         let fixture = try await HubFixture()

@@ -95,6 +95,15 @@ struct HostileChangeSetTests {
         #expect(code(changeSet([note], baseVersion: -1)) == .invalidChangeSet)
     }
 
+    @Test("a signature whose keyId is not 32 lowercase hex digits makes the change set malformed; a well-formed one is left to the relay's check")
+    func malformedSignature() {
+        var signed = changeSet([note])
+        signed.operations[0].signature = OperationSignature(keyId: "ÉÉ", value: "x")
+        #expect(code(signed) == .invalidChangeSet)
+        signed.operations[0].signature = OperationSignature(keyId: String(repeating: "a", count: 32), value: "not a signature")
+        #expect(code(signed) == nil)
+    }
+
     @Test("a stamp with the counter at 2^31 - 1 near year 3000 is refused; a stamp far past the relay's clock is stamp_in_future")
     func poisonedStamps() {
         // {t: 32503679999999, c: 2147483647} is inside the absolute bounds: the relay's clock is what refuses it

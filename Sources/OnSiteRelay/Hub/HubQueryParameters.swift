@@ -25,11 +25,22 @@ struct HubQueryParameters {
         self.query = query
     }
 
+    /// The longest value, in characters, of the parameters `Protocol/openapi.yaml` bounds more tightly than
+    /// ``maxValueBytes`` (the two must agree). These bounds also keep a request's line, percent-encoded, under the
+    /// HTTP parser's limit, so a refusal is always this route's sentence.
+    static let maxCharacters: [String: Int] = [
+        "service_request_id": 2_048, "service_code": 2_048, "status": 1_024,
+        "start_date": 64, "end_date": 64, "from": 64, "to": 64, "jurisdiction_id": 128, "unit": 128,
+    ]
+
     /// The value of `name`, or nil when absent; refuses an over-long value.
     func value(_ name: String) throws(RelayError) -> String? {
         guard let text = query.get(name) else { return nil }
         guard text.utf8.count <= Self.maxValueBytes else {
             throw RelayError.badQuery(name, "is longer than \(Self.maxValueBytes) bytes")
+        }
+        if let limit = Self.maxCharacters[name], text.count > limit {
+            throw RelayError.badQuery(name, "is longer than \(limit) characters")
         }
         return text
     }

@@ -64,9 +64,8 @@ struct Open311Controller: Sendable {
     func query(_ parameters: HubQueryParameters, now: Date) throws(RelayError) -> (HubQuery, page: Int, pageSize: Int) {
         let page = try parameters.integer("page", in: 1...Self.maxPage, default: 1)
         let pageSize = try parameters.integer("page_size", in: 1...Self.maxPageSize, default: Self.defaultPageSize)
-        if let ids = try parameters.reportIds("service_request_id", limits: limits) {
-            return (HubQuery(ids: ids), page, pageSize)
-        }
+        let ids = try parameters.reportIds("service_request_id", limits: limits)
+        // Every parameter is checked even when ids make the others moot: bad input is refused wherever it is.
         var query = HubQuery()
         if let codes = try parameters.list("service_code") {
             if let unknown = codes.first(where: { catalogue.categoryNames[$0] == nil }) {
@@ -93,6 +92,7 @@ struct Open311Controller: Sendable {
         // Dates: the last 90 days when none is given; one alone opens a 90-day window from (or to) it.
         var start = try parameters.instant("start_date")
         var end = try parameters.instant("end_date")
+        if let ids { return (HubQuery(ids: ids), page, pageSize) }
         if let day = end, parameters.isDay("end_date") { end = day.addingTimeInterval(86_400) }  // through that whole day
         switch (start, end) {
         case (nil, nil): (start, end) = (now.addingTimeInterval(-Self.window), nil)

@@ -67,6 +67,11 @@ public struct ChangeSetValidator: Sendable {
         var operation = operation
         try identifier(operation.reportId, name: "reportId")
         try check(operation.stamp, deviceId: deviceId, limit: stampLimit)
+        // A malformed signature is a malformed body (the whole change set is refused, as openapi.yaml says); a
+        // well-formed one that does not verify refuses only its operation, on the relay (`bad_signature`).
+        if let signature = operation.signature, !signature.hasWellFormedKeyId {
+            throw ChangeSetValidationError(.invalidChangeSet, "`signature.keyId` must be 32 lowercase hex digits (the id of a key this device registered).")
+        }
         switch operation.change {
         case .createReport(let report):
             guard report.id == operation.reportId else {
