@@ -41,6 +41,8 @@ public struct BlobStore: Sendable {
 
     /// Copies a file into the store, hashing while copying; returns the stored blob.
     ///
+    /// The blob is published with an import intent marker (``clearImportIntents(_:)`` once its commit is over).
+    ///
     /// - Throws: ``ClientError`` when the file cannot be read or the store cannot be written.
     public func importFile(at source: String) throws -> StoredBlob {
         let input = open(source, O_RDONLY | O_CLOEXEC)
@@ -67,6 +69,9 @@ public struct BlobStore: Sendable {
         }
         close(output)
         let sha256 = hasher.finalize().hex
+        // Until the caller's commit records the photo (or fails and cleans up), a marker says the blob may be
+        // unreferenced: see BlobStore+Intents.
+        try markImportIntent(sha256)
         try publish(temporary, as: sha256)
         keep = true
         return StoredBlob(sha256: sha256, byteCount: total, path: path(for: sha256))

@@ -38,6 +38,7 @@ extension Replica {
         let inspection = try blobs.withMappedBlob(stored.sha256) { JPEGInspector.inspect(buffer: $0) }
         guard inspection.isComplete else {
             try? FileManager.default.removeItem(atPath: stored.path)  // never recorded: a refused file leaves nothing
+            blobs.clearImportIntents([stored.sha256])
             let reason = inspection.structureError.map { " (\($0.description))" } ?? ""
             throw ClientError.invalidInput("Ảnh \(name) bị cắt ngắn hoặc hỏng, không gửi được\(reason). / The JPEG \(name) is cut short or damaged and cannot be sent\(reason). Copy it from the camera again.")
         }

@@ -25,7 +25,8 @@ public struct Replica: Sendable {
     /// Opens the replica in `directory` (`replica.sqlite`, WAL), creating it (and migrating it) when needed.
     ///
     /// The folder is made private (0700, its files 0600; see ``permissionsTightened``), and copies an import or a
-    /// download killed more than an hour ago left in `blobs/tmp` are deleted.
+    /// download killed more than an hour ago left in `blobs/tmp` are deleted, as are photos an attach killed more than
+    /// an hour ago published and never recorded (``sweepAbandonedImports(olderThan:)``).
     ///
     /// - Throws: file-system errors when the folder cannot be made; `DatabaseError` when the database
     ///   cannot be opened or migrated (see ``FailureExplanation``).
@@ -38,7 +39,9 @@ public struct Replica: Sendable {
         self.directory = directory
         self.clock = clock
         try Self.migrator.migrate(pool)
-        blobs.sweepTemporaryFiles(olderThan: Date().addingTimeInterval(-3600))
+        let anHourAgo = Date().addingTimeInterval(-3600)
+        blobs.sweepTemporaryFiles(olderThan: anHourAgo)
+        sweepAbandonedImports(olderThan: anHourAgo)
     }
 
     /// Opens the replica in `directory` for reading only (`onsite status`, `list`, `show`): no migration, no sweep, no

@@ -44,6 +44,8 @@ extension FieldClient {
                                      now: replica.clock(), checker: photoChecker)
         }
         let attachments = prepared.map(\.attachment)
+        // The photos' import markers go once the commit is over, whichever way it went (see BlobStore+Intents).
+        defer { replica.blobs.clearImportIntents(attachments.map(\.sha256)) }
         do {
             try await replica.record([(.addVerification(verification), record.id)] + attachments.map { (.addAttachment($0), record.id) },
                                      queueingPhotosOf: attachments, now: replica.clock())
@@ -66,6 +68,7 @@ extension FieldClient {
                                      now: replica.clock(), checker: photoChecker)
         }
         let attachments = prepared.map(\.attachment)
+        defer { replica.blobs.clearImportIntents(attachments.map(\.sha256)) }
         do {
             try await replica.record(attachments.map { (.addAttachment($0), record.id) }, queueingPhotosOf: attachments, now: replica.clock())
         } catch {
