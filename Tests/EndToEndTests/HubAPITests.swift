@@ -9,20 +9,9 @@ struct HubAPIEndToEndTests {
     @Test("curl reads the relay's CSV export (the same records as `onsite export`) and Open311 requests")
     func curlReadsExportsAndOpen311() async throws {
         // Given the memo's reports imported by the hub and pulled by a supervisor
-        let relay = try RelayProcess()
-        let hub = FieldDevice(name: "hub", in: relay.folder)
-        let supervisor = FieldDevice(name: "supervisor", in: relay.folder)
-        let hubToken = try relay.addDevice(role: "hub", name: "IOC", units: ["dien-bien"])
-        let supervisorToken = try relay.addDevice(role: "supervisor", name: "Lãnh đạo IOC", units: ["dien-bien"])
-        try relay.start()
+        let seeded = try Seeded.memo()
+        let (relay, supervisor, supervisorToken) = (seeded.relay, seeded.supervisor, seeded.supervisorToken)
         defer { relay.stop() }
-        try hub.enroll(with: relay, token: hubToken)
-        let memo = WorkflowEndToEndTests.memoFolder
-        try #require(try hub.onsite("import", memo.appendingPathComponent("reports.json").path,
-                                    "--events", memo.appendingPathComponent("events.json").path).status == 0)
-        try hub.sync()
-        try supervisor.enroll(with: relay, token: supervisorToken)
-        try supervisor.sync()
         func curl(_ path: String) throws -> String {
             let result = try run(URL(fileURLWithPath: "/usr/bin/curl"), [
                 "-sS", "--fail-with-body", "--cacert", relay.caCertificatePath, "-H", "Authorization: Bearer \(supervisorToken)",

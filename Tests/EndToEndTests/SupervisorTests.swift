@@ -11,19 +11,9 @@ struct SupervisorEndToEndTests {
     @Test("From any folder: the memo table, the overdue list, a report in Vietnam time, a page of overdue reports, and exports")
     func supervisorDay() async throws {
         // Given the memo's reports imported by the hub and pulled by a supervisor
-        let relay = try RelayProcess()
-        let hub = FieldDevice(name: "hub", in: relay.folder)
-        let supervisor = FieldDevice(name: "supervisor", in: relay.folder)
-        let hubToken = try relay.addDevice(role: "hub", name: "IOC", units: ["dien-bien"])
-        let supervisorToken = try relay.addDevice(role: "supervisor", name: "Lãnh đạo IOC", units: ["dien-bien"])
-        try relay.start()
-        try hub.enroll(with: relay, token: hubToken)
-        let memo = WorkflowEndToEndTests.memoFolder
-        try #require(try hub.onsite("import", memo.appendingPathComponent("reports.json").path,
-                                    "--events", memo.appendingPathComponent("events.json").path).status == 0)
-        try hub.sync()
-        try supervisor.enroll(with: relay, token: supervisorToken)
-        try supervisor.sync()
+        let seeded = try Seeded.memo()
+        let supervisor = seeded.supervisor
+        let memo = Seeded.memoFolder
         let elsewhere = FileManager.default.temporaryDirectory
         func onsite(_ arguments: String...) throws -> CommandResult {
             try run(Binaries.client, arguments + ["--replica", supervisor.folder.path], in: elsewhere)

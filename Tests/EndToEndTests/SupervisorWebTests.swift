@@ -21,7 +21,7 @@ struct SupervisorWebTests {
             try relay.start()
             let hub = FieldDevice(name: "hub", in: relay.folder)
             try hub.enroll(with: relay, token: hubToken)
-            let memo = WorkflowEndToEndTests.memoFolder
+            let memo = Seeded.memoFolder
             let imported = try hub.onsite("import", memo.appendingPathComponent("reports.json").path,
                                           "--events", memo.appendingPathComponent("events.json").path)
             guard imported.status == 0 else { throw E2EError("import failed: \(imported.combined)") }
@@ -75,7 +75,7 @@ struct SupervisorWebTests {
         try Self.signIn(tab, world, token: world.supervisorToken)
         #expect(try tab.string("location.pathname") == "/web")
         try tab.navigate(world.url("/web?asOf=\(Self.asOf)"))
-        let expected = try String(contentsOf: WorkflowEndToEndTests.memoFolder.appendingPathComponent("expected-table.txt"), encoding: .utf8)
+        let expected = try String(contentsOf: Seeded.memoFolder.appendingPathComponent("expected-table.txt"), encoding: .utf8)
             .split(separator: "\n").filter { $0.first == " " && $0.contains("|") && !$0.contains("Tổng cộng") }
             .map { $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } }
         let shown = try Self.rows(tab, "table.overdue tbody tr")

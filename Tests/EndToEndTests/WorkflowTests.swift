@@ -8,33 +8,18 @@ import Testing
 /// Workflow steps through sync, and the supervisor's table from the merged state.
 @Suite("End to end: workflow and supervisor reports", .serialized)
 struct WorkflowEndToEndTests {
-    static var memoFolder: URL {
-        URL(fileURLWithPath: sampleReportsFile).deletingLastPathComponent().appendingPathComponent("memo-2024-04")
-    }
-
     @Test("The supervisor's overdue table, from the state it pulled, reproduces the Điện Biên memo")
     func memoTable() async throws {
         // Given the memo's reports and their histories imported by the hub and pulled by a supervisor
-        let relay = try RelayProcess()
-        let hub = FieldDevice(name: "hub", in: relay.folder)
-        let supervisor = FieldDevice(name: "supervisor", in: relay.folder)
-        let hubToken = try relay.addDevice(role: "hub", name: "IOC", units: ["dien-bien"])
-        let supervisorToken = try relay.addDevice(role: "supervisor", name: "Lãnh đạo IOC", units: ["dien-bien"])
-        try relay.start()
-        try hub.enroll(with: relay, token: hubToken)
-        let imported = try hub.onsite("import", Self.memoFolder.appendingPathComponent("reports.json").path,
-                                      "--events", Self.memoFolder.appendingPathComponent("events.json").path)
-        try #require(imported.status == 0, "\(imported.combined)")
-        try hub.sync()
-        try supervisor.enroll(with: relay, token: supervisorToken)
-        try supervisor.sync()
+        let seeded = try Seeded.memo()
+        let supervisor = seeded.supervisor
 
         // When the supervisor prints the table as of the memo's date
         let table = try supervisor.onsite("report", "overdue", "--by", "district", "--as-of", "2024-04-19T03:00:00Z")
 
         // Then it is the memo's table, row for row
         try #require(table.status == 0, "\(table.combined)")
-        let expected = try String(contentsOf: Self.memoFolder.appendingPathComponent("expected-table.txt"), encoding: .utf8)
+        let expected = try String(contentsOf: Seeded.memoFolder.appendingPathComponent("expected-table.txt"), encoding: .utf8)
         #expect(table.output == expected)
         #expect(table.output.contains("Thành phố Điện Biên Phủ |        58 |             2 |                 56 |                         96,6%"))
     }
