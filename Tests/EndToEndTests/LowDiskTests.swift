@@ -40,4 +40,68 @@ struct LowDiskTests {
         #expect(note.text.contains("free space") || note.text.contains("full"), "\(note.text)")
         #expect(try await lan.status().pendingOperations == 1)
     }
+
+    /// Mounts a tmpfs of `megabytes` at a fresh folder: a real small disk, whose free space `statvfs` reports.
+    /// Needs the right to mount (root, as CI runs; a clear failure otherwise). Returns the folder and its unmount.
+    func smallDisk(megabytes: Int) throws -> (folder: URL, unmount: () -> Void) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("onsite-small-disk-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let mounted = try run(URL(fileURLWithPath: "/bin/mount"), ["-t", "tmpfs", "-o", "size=\(megabytes)m", "tmpfs", folder.path])
+        guard mounted.status == 0 else {
+            throw E2EError("this test mounts a \(megabytes) MB tmpfs as a small disk and needs the right to mount (run as root): \(mounted.combined)")
+        }
+        return (folder, {
+            _ = try? run(URL(fileURLWithPath: "/bin/umount"), [folder.path])
+            try? FileManager.default.removeItem(at: folder)
+        })
+    }
+
+    /// Writes zeros to `path` until the disk holding it has about `leaving` bytes free.
+    func fill(_ path: URL, leaving: Int64) throws {
+        var info = statvfs()
+        try #require(statvfs(path.deletingLastPathComponent().path, &info) == 0)
+        let free = Int64(info.f_bavail) * Int64(info.f_frsize)
+        let chunk = Data(count: 1 << 20)
+        FileManager.default.createFile(atPath: path.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: path)
+        defer { try? handle.close() }
+        var left = free - leaving
+        while left > 0 {
+            let piece = min(Int64(chunk.count), left)
+            try handle.write(contentsOf: chunk.prefix(Int(piece)))
+            left -= piece
+        }
+    }
+
+    @Test("On a nearly full disk, a note and a photo are refused before anything is written, saying what is needed and what is free; freeing space lets them through")
+    func freeSpaceIsCheckedBeforeWriting() async throws {
+        // Given an officer whose replica lives on a small disk, synced, with 600 KB left free
+        let (relay, _) = try Seeded.relay()
+        defer { relay.stop() }
+        let disk = try smallDisk(megabytes: 64)
+        defer { disk.unmount() }
+        let lan = FieldDevice(name: "lan", in: disk.folder)
+        try lan.enroll(with: relay, token: try relay.addDevice(role: "officer", name: "Lan", units: ["phuong-muong-thanh"]))
+        try lan.sync()
+        let filler = disk.folder.appendingPathComponent("filler")
+        try fill(filler, leaving: 600_000)
+        let blobsBefore = try FileManager.default.subpathsOfDirectory(atPath: lan.folder.path).filter { $0.hasPrefix("blobs") }
+
+        // When she writes a note and attaches a photo
+        let note = try lan.onsite("note", "DB-2024-00101", "Đĩa gần đầy")
+        let photo = try lan.onsite("attach", "DB-2024-00101", "--photo", SamplePhotos.folder.appendingPathComponent("dbp-site-1.jpg").path)
+
+        // Then both are refused with the disk's sentence, and nothing was written
+        #expect(note.status != 0 && photo.status != 0)
+        for refused in [note, photo] {
+            #expect(refused.combined.contains("The disk holding") && refused.combined.contains("free and this needs"), "\(refused.combined)")
+        }
+        #expect(try await lan.status().pendingOperations == 0)
+        #expect(try FileManager.default.subpathsOfDirectory(atPath: lan.folder.path).filter { $0.hasPrefix("blobs") } == blobsBefore)
+
+        // When space is freed, the same note goes through
+        try FileManager.default.removeItem(at: filler)
+        #expect(try lan.onsite("note", "DB-2024-00101", "Đĩa gần đầy").status == 0)
+        #expect(try await lan.status().pendingOperations == 1)
+    }
 }
