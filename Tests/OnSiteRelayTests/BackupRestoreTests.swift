@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import OnSiteCore
+import OnSiteCrypto
 @testable import OnSiteRelay
 import OnSiteStorage
 import OnSiteSync
@@ -146,5 +147,42 @@ struct BackupRestoreTests {
         let devices = try await RelayStore(path: configuration.storePath).devices()
         #expect(devices.first { $0.id == late.id }?.tokenHash == "late-hash")
         #expect(devices.first { $0.id == fixture.officer.id }?.revokedAt != nil, "a revocation made after the backup stays")
+    }
+
+    @Test("a backup that fails while copying its photos leaves no backup file; the next run completes it")
+    func backupFileAppearsLast() async throws {
+        // Given a relay holding one uploaded photo
+        let fixture = try await Fixture()
+        let configuration = fixture.server.configuration
+        try await accept(fixture.changeSet(from: fixture.hub.id, sequence: 1, [(.createReport(fixture.report("r1", commune: "phuong-muong-thanh")), "r1")]), on: fixture)
+        let photo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Samples/photos/dbp-site-1.jpg").path
+        let sha256 = try SHA256.hash(fileAt: photo).hex
+        let blobPath = RelayBlobStore(directory: URL(fileURLWithPath: configuration.dataDirectory)).blobPath(sha256)
+        try FileManager.default.createDirectory(atPath: (blobPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: photo, toPath: blobPath)
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: photo)[.size] as? Int64)
+        try await RelayStore(path: configuration.storePath).writer.write { db in
+            try db.execute(sql: "INSERT INTO blobUploader (sha256, deviceId, byteCount, uploadedAt) VALUES (?, ?, ?, ?)",
+                           arguments: [sha256, fixture.hub.id, size, Date()])
+        }
+        // And a backup's photo folder that cannot be written (a file stands where the folder goes)
+        let path = backupPath()
+        let photos = RelayBackup.blobFolder(of: path)
+        FileManager.default.createFile(atPath: photos, contents: Data("in the way".utf8))
+        defer { for leftover in [path, photos, path + ".partial"] { try? FileManager.default.removeItem(atPath: leftover) } }
+
+        // When the backup runs, it fails while copying the photo, and leaves no file that looks like a backup
+        #expect(throws: (any Error).self) {
+            try RelayBackup.write(storePath: configuration.storePath, dataDirectory: configuration.dataDirectory, to: path)
+        }
+        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(!FileManager.default.fileExists(atPath: path + ".partial"))
+
+        // When the obstacle is gone and the backup runs again, it is whole: the database and its photo
+        try FileManager.default.removeItem(atPath: photos)
+        let summary = try RelayBackup.write(storePath: configuration.storePath, dataDirectory: configuration.dataDirectory, to: path)
+        #expect(summary.blobsCopied == 1 && summary.blobsMissing.isEmpty)
+        #expect(FileManager.default.contentsEqual(atPath: BlobFolder.path(of: sha256, in: photos), andPath: photo))
+        #expect(FileManager.default.fileExists(atPath: path) && !FileManager.default.fileExists(atPath: path + ".partial"))
     }
 }

@@ -31,7 +31,8 @@ public enum RelayBackup {
     /// The folder of blobs that goes with a backup file.
     public static func blobFolder(of backupPath: String) -> String { backupPath + ".blobs" }
 
-    /// Writes the backup: the database to `path` (through a temporary file, fsynced and renamed), then the blobs.
+    /// Writes the backup: the database to a temporary file (`FILE.partial`), the blobs it refers to, then the database
+    /// renamed to `path` (fsynced): `path` exists only once the whole backup is written.
     ///
     /// - Throws: ``RelayBackupError/destinationExists(_:)`` (nothing written), ``RelayBackupError/notRelayDatabase(_:reason:)``
     ///   when the data folder holds no relay store, ``RelayBackupError/file(_:)`` or a `DatabaseError` when a copy fails.
@@ -63,12 +64,10 @@ public enum RelayBackup {
             try? FileManager.default.removeItem(atPath: temporary)
             throw error
         }
-        do {
-            try DurableFile.move(temporary, to: path)
-        } catch {
-            throw RelayBackupError.file(error)
-        }
-        let copy = try DatabaseQueue(path: path, configuration: readOnly)
+        // The blobs first, the database file last: a backup file that exists is complete. A backup killed or failing
+        // before the end leaves `FILE.partial` (removed by the next run) and perhaps some blobs in `FILE.blobs`
+        // (kept and reused: each is whole, fsynced and renamed), never a `FILE` that lacks its photos.
+        let copy = try DatabaseQueue(path: temporary, configuration: readOnly)
         let (identity, version, devices, hashes) = try copy.read { db in
             (try RelayStore.identity(db), try RelayStore.serverVersion(db),
              try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM device") ?? 0,
@@ -79,15 +78,22 @@ public enum RelayBackup {
         let photoFolder = blobFolder(of: path)
         var summary = Summary(path: path, blobFolder: photoFolder, identity: identity, serverVersion: version, deviceCount: devices,
                               blobsCopied: 0, blobBytes: 0, blobsMissing: [])
-        for sha256 in hashes {
-            let source = blobs.blobPath(sha256)
-            guard FileManager.default.fileExists(atPath: source) else {
-                summary.blobsMissing.append(sha256)
-                continue
+        do {
+            for sha256 in hashes {
+                let source = blobs.blobPath(sha256)
+                guard FileManager.default.fileExists(atPath: source) else {
+                    summary.blobsMissing.append(sha256)
+                    continue
+                }
+                let target = BlobFolder.path(of: sha256, in: photoFolder)
+                summary.blobBytes += try BlobFolder.copy(source, to: target)
+                summary.blobsCopied += 1
             }
-            let target = BlobFolder.path(of: sha256, in: photoFolder)
-            summary.blobBytes += try BlobFolder.copy(source, to: target)
-            summary.blobsCopied += 1
+            try DurableFile.move(temporary, to: path)
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            if let failure = error as? FileFailure { throw RelayBackupError.file(failure) }
+            throw error
         }
         return summary
     }
