@@ -118,4 +118,15 @@ show "$ONSITE" sync --replica "$RUN/supervisor"
 # The memo covers the reports received up to 3/4/2024; the demo's own reports (17–20/4) are left out by --to.
 show "$ONSITE" report overdue --replica "$RUN/supervisor" --by district --as-of 2024-04-19T03:00:00Z --to 2024-04-15
 
+step "9. Other systems read the same relay over the same TLS, with a token: CSV export and Open311 (GeoReport v2)"
+show curl -s --cacert "$RUN/tls/ca.pem" -H "Authorization: Bearer $SUP" "$URL/v1/export/reports.csv?unit=phuong-him-lam&from=2024-04-15"
+show curl -s --cacert "$RUN/tls/ca.pem" -H "Authorization: Bearer $SUP" "$URL/open311/v2/requests/db-2024-0103.json"; echo
+
+step "10. Anyone can check that nothing was changed behind the devices' backs: the hash chain, signatures, photos"
+show "$RELAY" audit --config "$CONF"
+
 step "Done. Everything is in $RUN/ (relay data, replicas, relay.log)."
+echo "The supervisor's web page: run"
+echo "  $RELAY serve --config $CONF --port ${URL##*:}"
+echo "then open $URL/web in a browser that trusts $RUN/tls/ca.pem and sign in with the supervisor's token:"
+echo "  $SUP"
