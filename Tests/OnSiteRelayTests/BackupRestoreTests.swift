@@ -141,12 +141,17 @@ struct BackupRestoreTests {
         try await RelayStore(path: configuration.storePath).addDevice(DeviceRecord(
             id: late.id, name: "officer", role: .officer, units: ["phuong-him-lam"], tokenHash: "late-hash", createdAt: Date()))
         #expect(try await RelayStore(path: configuration.storePath).revokeDevice(id: fixture.officer.id, at: Date()))
+        let lateKey = try Ed25519PrivateKey.generate()
+        _ = try await RelayStore(path: configuration.storePath).registerKey(
+            DeviceKeyRegistration(publicKey: Data(lateKey.publicKey.rawRepresentation).base64EncodedString()), for: late.id)
         let kept = try RelayRestore.restore(from: backup.path, storePath: configuration.storePath, dataDirectory: configuration.dataDirectory,
                                             lockFileName: RelayDataFolder.lockFileName, keepDevices: true)
         #expect(kept.identity.epoch == 4 && kept.devicesLost.isEmpty)
         let devices = try await RelayStore(path: configuration.storePath).devices()
         #expect(devices.first { $0.id == late.id }?.tokenHash == "late-hash")
         #expect(devices.first { $0.id == fixture.officer.id }?.revokedAt != nil, "a revocation made after the backup stays")
+        let keys = try await RelayStore(path: configuration.storePath).deviceKeys()
+        #expect(keys.contains { $0.deviceId == late.id && $0.keyId == lateKey.publicKey.keyId }, "a key registered after the backup stays")
     }
 
     @Test("a backup that fails while copying its photos leaves no backup file; the next run completes it")

@@ -115,8 +115,8 @@ public enum RelayRestore {
                        previousServerVersion: previous?.version, keptPrevious: kept, blobsCopied: blobsCopied, devicesLost: lost)
     }
 
-    /// Upserts the replaced store's devices (token hash, role, units, revocation) and retired tokens into the restored
-    /// copy. A device new to the copy may claim no more than the copy's newest version as seen.
+    /// Upserts the replaced store's devices (token hash, role, units, revocation), retired tokens and signing keys into
+    /// the restored copy. A device new to the copy may claim no more than the copy's newest version as seen.
     private static func carryDevices(from storePath: String, into destination: DatabaseQueue, servedAtMost version: Int64) throws {
         try destination.writeWithoutTransaction { db in
             try db.execute(sql: "ATTACH DATABASE ? AS replaced", arguments: [storePath])
@@ -132,6 +132,16 @@ public enum RelayRestore {
                     INSERT OR IGNORE INTO main.retiredToken (tokenHash, deviceId, retiredAt)
                     SELECT tokenHash, deviceId, retiredAt FROM replaced.retiredToken
                     """)
+                // Keys registered after the backup: what those devices signed stays checkable (`audit`, evidence).
+                let replacedHasKeys = try Bool.fetchOne(db, sql: """
+                    SELECT EXISTS (SELECT 1 FROM replaced.sqlite_master WHERE type = 'table' AND name = 'deviceKey')
+                    """) ?? false
+                if replacedHasKeys {
+                    try db.execute(sql: """
+                        INSERT OR IGNORE INTO main.deviceKey (keyId, deviceId, publicKey, registeredAt)
+                        SELECT keyId, deviceId, publicKey, registeredAt FROM replaced.deviceKey
+                        """)
+                }
                 return .commit
             }
         }
