@@ -162,9 +162,9 @@ struct TransportTests {
         } throws: { error in
             (error as? TransportError)?.kind == .cancelled
         }
-        // Long before the server's answer at 30 s (libcurl checks the flag about once a second; a loaded
-        // machine running the whole suite has been seen to take up to 9 s)
-        #expect(ContinuousClock.now - started < .seconds(15))
+        // Long before the server's answer at 120 s (libcurl checks the flag about once a second; a machine loaded
+        // by the whole suite and other builds has been seen to take up to 18 s, hence the wide margin)
+        #expect(ContinuousClock.now - started < .seconds(60))
     }
 
     private static func unusedPort() throws -> Int {

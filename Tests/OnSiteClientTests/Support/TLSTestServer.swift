@@ -3,7 +3,7 @@ import Foundation
 /// A small HTTPS/1.1 server on 127.0.0.1 (Python's `http.server` behind `ssl`), run as a child process.
 ///
 /// Routes: `GET /hello` → "hello over tls"; `GET /bytes/N` → N bytes; `PUT|POST /upload` → "LENGTH SHA256HEX" of
-/// the body; `GET /drop` → announces 100 000 bytes, sends 1 000, closes; `GET /slow` → answers after 30 s.
+/// the body; `GET /drop` → announces 100 000 bytes, sends 1 000, closes; `GET /slow` → answers after 120 s.
 final class TLSTestServer {
     let port: Int
     private let process: Process
@@ -81,7 +81,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.connection.close()
             self.close_connection = True
         elif self.path == "/slow":
-            time.sleep(30)
+            time.sleep(120)
             self.reply(b"late")
         else:
             self.reply(b"not found", 404)
