@@ -74,7 +74,7 @@ extension RelayStore {
         while let row = try rows.next() {
             let data: Data = row["state"]
             // Each record travels with the signed operations of its evidence, counted in the page's bytes.
-            let signed = records.count < request.limit ? try evidenceEntries(of: row["id"], for: actor.role, db: db) : ([], 0)
+            let signed: (entries: [LogEntry], bytes: Int) = try records.count < request.limit ? evidenceEntries(of: row["id"], for: actor.role, db: db) : ([], 0)
             guard records.count < request.limit, records.isEmpty || bytes + data.count + signed.bytes <= maxPageBytes else {
                 complete = false
                 break

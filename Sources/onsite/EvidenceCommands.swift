@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OnSiteClient
+import OnSiteCore
 
 /// `onsite evidence export|verify`: bundles that prove a report's evidence offline (`Protocol/evidence.md`).
 struct EvidenceCommand: AsyncParsableCommand {
