@@ -165,11 +165,8 @@ struct CanonicalJSONReader {
             output += Array(String(integer).utf8)
             return
         }
+        // Any other number is a double, as the tree reads it: an integer below 2^53, else its shortest digits.
         guard let double = Double(text), double.isFinite else { throw .malformed(at: start) }
-        if double == double.rounded(), let integer = Int64(exactly: double) {
-            output += Array(String(integer).utf8)
-            return
-        }
         output += Array(CanonicalJSON.numberText(double).utf8)
     }
 
