@@ -64,16 +64,20 @@ struct EvidenceTamperingTests {
 
         func export(from device: FieldDevice, _ name: String) throws -> (CommandResult, String) {
             let path = parent.appendingPathComponent(name).path
-            return (try device.onsite("evidence", "export", reportId, "--to", path), path)
+            return (try device.onsite("evidence", "export", reportId, "--to", path, "--lang", "en"), path)
         }
 
         func verify(_ path: String) throws -> CommandResult { try run(Binaries.client, ["evidence", "verify", path, "--lang", "en"]) }
 
         /// The stored record of the report, decoded, edited and stored again.
         static func editState(_ db: Database, _ change: (inout ReportRecord) -> Void) throws {
-            let id = try #require(try String.fetchOne(db, sql: "SELECT id FROM report WHERE state LIKE ?", arguments: ["%DB-2024-00101%"]))
-            let data = try #require(try Data.fetchOne(db, sql: "SELECT state FROM report WHERE id = ?", arguments: [id]))
-            var record = try WireCoding.decode(ReportRecord.self, from: data)
+            let rows = try Row.fetchAll(db, sql: "SELECT id, state FROM report WHERE length(state) > 0")
+            let found = try rows.compactMap { row -> (String, ReportRecord)? in
+                let record = try WireCoding.decode(ReportRecord.self, from: row["state"] as Data)
+                return record.report.code == "DB-2024-00101" ? (row["id"], record) : nil
+            }.first
+            let (id, stored) = try #require(found)
+            var record = stored
             change(&record)
             try db.execute(sql: "UPDATE report SET state = ? WHERE id = ?", arguments: [try WireCoding.encode(record), id])
         }
