@@ -159,7 +159,8 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["OnSiteClient", "OnSiteSync", "OnSiteCore", "OnSiteTesting", "OnSiteRelayProcess", "OnSiteLinkProxy", "OnSiteCrypto", "onsite", "onsite-relay"]
+            dependencies: ["OnSiteClient", "OnSiteSync", "OnSiteCore", "OnSiteTesting", "OnSiteRelayProcess", "OnSiteLinkProxy", "OnSiteCrypto", "onsite", "onsite-relay",
+                           .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ]
 )

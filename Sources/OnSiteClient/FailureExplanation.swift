@@ -48,6 +48,9 @@ public struct FailureExplanation: Sendable, Hashable, CustomStringConvertible {
             (sentence, failureClass) = (Self.explain(errno: error.code, path: error.path), FailureClass.refused)
         case let error as DataFileError:
             (sentence, failureClass) = (error.description, FailureClass.refused)
+        case let error as EvidenceBundleError:
+            // A refused bundle, or one that cannot be written: something must change, a retry would not help.
+            (sentence, failureClass) = (error.description, FailureClass.refused)
         default:
             (sentence, failureClass) = ("\(error)", FailureClass.refused)
         }

@@ -62,6 +62,14 @@ public struct RelayClient: Sendable {
         try await send(.get, "/v1/changes?\(request.query)", body: nil, as: PullPage.self, pending: pending, counters: &counters)
     }
 
+    /// The proof of one report's evidence: its signed operations as the log stores them, linked to the relay's
+    /// signed checkpoints (`GET /v1/evidence/{reportId}`, `Protocol/evidence.md`).
+    public func evidenceProof(of reportId: String) async throws -> EvidenceProof {
+        var counters = WireCounters()
+        let escaped = reportId.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_."))) ?? reportId
+        return try await send(.get, "/v1/evidence/\(escaped)", body: nil, as: EvidenceProof.self, pending: 0, counters: &counters)
+    }
+
     /// Wraps the typed-throwing transport in a `Result` (works around a Swift 6.3 SIL ownership crash
     /// when a typed error is caught in a generic async function with an `inout` parameter).
     private static func perform(_ request: HTTPRequest, on transport: HTTPTransport) async -> Result<HTTPResponse, TransportError> {

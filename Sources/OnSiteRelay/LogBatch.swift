@@ -23,6 +23,8 @@ struct LogBatch {
     private var deviceNames: [String: String] = [:]
     /// The registered keys of the pushing device, for the signature check of each operation.
     var deviceKeys = DeviceKeyCache()
+    /// Versions of the evidence operations appended (verifications, photo records, steps): each gets a checkpoint.
+    var evidenceVersions: [Int64] = []
 
     init(db: Database, changeSetId: UUID, now: Date, maxRecordBytes: Int = SyncLimits().maxRecordBytes) {
         self.db = db
@@ -105,6 +107,7 @@ struct LogBatch {
         let version = try LogChain.append(operationId: operation.id.uuidString, changeSetId: changeSetId.uuidString,
                                           deviceId: deviceId, reportId: operation.reportId, operation: encoded, db: db)
         try AttachmentReference.record(operation, deviceId: deviceId, db: db)
+        if deviceId != RelayStore.relayDeviceId, operation.evidenceRecordId != nil { evidenceVersions.append(version) }
         recordBytes[record.id, default: 0] += encoded.count
         records[record.id] = record
         versions[record.id] = version

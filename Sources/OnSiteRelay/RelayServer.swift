@@ -61,6 +61,7 @@ public struct RelayServer: Sendable {
         UploadController(store: store, blobs: blobs, limits: configuration.limits, maxChunkBytes: configuration.maxUploadChunkBytes,
                          uploadExpiry: configuration.uploadExpiry).addRoutes(to: v1)
         ExportController(store: store, catalogue: catalogue).addRoutes(to: v1)
+        EvidenceController(store: store, limits: configuration.limits).addRoutes(to: v1)
         Open311Controller(store: store, catalogue: catalogue, limits: configuration.limits, origin: configuration.origin).addRoutes(to: router, authenticator: DeviceAuthenticator(store: store, seen: seen))
         return router
     }

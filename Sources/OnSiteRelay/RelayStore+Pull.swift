@@ -67,22 +67,27 @@ extension RelayStore {
         arguments += filter.arguments
         arguments += [request.limit + 1]
         var records: [ReportRecord] = []
+        var evidence: [LogEntry] = []
         var bytes = 0
         var complete = true
         let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
         while let row = try rows.next() {
             let data: Data = row["state"]
-            guard records.count < request.limit, records.isEmpty || bytes + data.count <= maxPageBytes else {
+            // Each record travels with the signed operations of its evidence, counted in the page's bytes.
+            let signed: (entries: [LogEntry], bytes: Int) = try records.count < request.limit ? evidenceEntries(of: row["id"], for: actor.role, db: db) : ([], 0)
+            guard records.count < request.limit, records.isEmpty || bytes + data.count + signed.bytes <= maxPageBytes else {
                 complete = false
                 break
             }
-            bytes += data.count
+            bytes += data.count + signed.bytes
+            evidence += signed.entries
             records.append(Redaction.redacted(try WireCoding.decode(ReportRecord.self, from: data), for: actor.role))
         }
         let reached = SnapshotPosition(version: version, after: records.last?.id ?? position.after, isComplete: complete)
         return PullPage(
             changes: [], nextCursor: complete ? version : request.since, hasMore: !complete || newest > version,
-            serverVersion: newest, snapshots: records, serverTimeMillis: WireDate.millis(now), snapshot: reached)
+            serverVersion: newest, snapshots: records, serverTimeMillis: WireDate.millis(now), snapshot: reached,
+            evidence: evidence, signers: try signerKeys(of: evidence, db: db))
     }
 
     /// The SQL condition (after `AND`) that keeps the reports `actor` may see, on the `report` table.
@@ -136,10 +141,12 @@ extension RelayStore {
             entries.removeAll { $0.version > cut }
             hasMore = true
         }
+        // Reports backfilled whole travel with their evidence's signed operations (bounded per report).
+        let evidence = try moves.snapshots.flatMap { try evidenceEntries(of: $0.id, for: actor.role, db: db).entries }
         return PullPage(
             changes: entries, nextCursor: cursor, hasMore: hasMore, serverVersion: newest,
             snapshots: moves.snapshots.map { Redaction.redacted($0, for: actor.role) }, evictions: moves.evictions,
-            serverTimeMillis: WireDate.millis(now))
+            serverTimeMillis: WireDate.millis(now), evidence: evidence, signers: try signerKeys(of: entries + evidence, db: db))
     }
 
     /// Reports whose unit codes changed after `since`: those the actor does not see now but may hold (it saw

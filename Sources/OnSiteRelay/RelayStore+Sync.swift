@@ -35,6 +35,7 @@ extension RelayStore {
                 results.append(try apply(operation, base: baseVersion, by: actor, batch: &batch))
             }
             try batch.save()
+            try ChainCheckpoint.recordEvidence(at: batch.evidenceVersions, key: checkpointKey, now: date, db: db)
             try ChainCheckpoint.recordIfDue(key: checkpointKey, now: date, db: db)
             let result = PushResult(changeSetId: changeSet.id, serverVersion: try Self.serverVersion(db), results: results)
             try db.execute(

@@ -75,6 +75,7 @@ public struct RouteTable: Sendable {
         Route("/v1/changesets", [.post]),
         Route("/v1/changes", [.get]),
         Route("/v1/keys", [.post]),
+        Route("/v1/evidence/{reportId}", [.get]),
         Route("/v1/uploads", [.post]),
         Route("/v1/uploads/{sha256}", [.head, .get, .patch]),
         Route("/v1/blobs/{sha256}", [.get]),

@@ -37,10 +37,16 @@ public struct PullPage: Codable, Sendable, Hashable {
     /// Present on the pages of a snapshot pull: where the snapshot stands. Its `snapshots` are then the
     /// current records of the caller's scope, in report id order, each complete through ``serverVersion``.
     public var snapshot: SnapshotPosition?
+    /// The signed operations that added the evidence of this page's `snapshots` (verifications, photo records,
+    /// workflow steps), as the log still holds them: a record carries no signatures (`Protocol/evidence.md`).
+    public var evidence: [LogEntry]
+    /// The public keys of the devices whose signatures are on this page (in `changes` and `evidence`), with
+    /// their names: only keys of operations the caller is served.
+    public var signers: [SignerKey]
 
     public init(changes: [LogEntry], nextCursor: Int64, hasMore: Bool, serverVersion: Int64,
                 snapshots: [ReportRecord] = [], evictions: [String] = [], serverTimeMillis: Int64? = nil,
-                snapshot: SnapshotPosition? = nil) {
+                snapshot: SnapshotPosition? = nil, evidence: [LogEntry] = [], signers: [SignerKey] = []) {
         self.changes = changes
         self.nextCursor = nextCursor
         self.hasMore = hasMore
@@ -49,10 +55,12 @@ public struct PullPage: Codable, Sendable, Hashable {
         self.evictions = evictions
         self.serverTimeMillis = serverTimeMillis
         self.snapshot = snapshot
+        self.evidence = evidence
+        self.signers = signers
     }
 
     private enum CodingKeys: String, CodingKey {
-        case changes, nextCursor, hasMore, serverVersion, snapshots, evictions, serverTimeMillis, snapshot
+        case changes, nextCursor, hasMore, serverVersion, snapshots, evictions, serverTimeMillis, snapshot, evidence, signers
     }
 
     public init(from decoder: any Decoder) throws {
@@ -65,6 +73,8 @@ public struct PullPage: Codable, Sendable, Hashable {
         evictions = try container.decodeIfPresent([String].self, forKey: .evictions) ?? []
         serverTimeMillis = try container.decodeIfPresent(Int64.self, forKey: .serverTimeMillis)
         snapshot = try container.decodeIfPresent(SnapshotPosition.self, forKey: .snapshot)
+        evidence = try container.decodeIfPresent([LogEntry].self, forKey: .evidence) ?? []
+        signers = try container.decodeIfPresent([SignerKey].self, forKey: .signers) ?? []
     }
 
     /// Omits the keys that carry nothing (empty lists, no snapshot), keeping pages compact.
@@ -78,6 +88,8 @@ public struct PullPage: Codable, Sendable, Hashable {
         if !evictions.isEmpty { try container.encode(evictions, forKey: .evictions) }
         try container.encodeIfPresent(serverTimeMillis, forKey: .serverTimeMillis)
         try container.encodeIfPresent(snapshot, forKey: .snapshot)
+        if !evidence.isEmpty { try container.encode(evidence, forKey: .evidence) }
+        if !signers.isEmpty { try container.encode(signers, forKey: .signers) }
     }
 }
 

@@ -12,7 +12,7 @@ struct OnSiteCommand: AsyncParsableCommand {
         version: OnSiteVersion.description,
         subcommands: [
             Init.self, Enroll.self, List.self, Show.self, NoteCommand.self, Edit.self, Verify.self,
-            Act.self, Sync.self, Status.self, Import.self, ReportCommand.self, Notice.self, Attach.self, Photos.self, Conflicts.self, Resolve.self, Export.self,
+            Act.self, Sync.self, Status.self, Import.self, ReportCommand.self, Notice.self, Attach.self, Photos.self, Conflicts.self, Resolve.self, Export.self, EvidenceCommand.self,
         ])
 
     /// Parses, runs, and turns every runtime error into one sentence on stderr with a fitting exit code

@@ -104,7 +104,11 @@ struct Show: AsyncParsableCommand, ReplicaCommand {
         let client = try replica.openForReading()
         let catalogue = try data.catalogue()
         let instant = try OverdueRequest.instant(asOf, "--as-of", zone: OverdueRequest.provinceTimeZone) ?? client.replica.clock()
-        if json { return try printJSON(try await client.exportedRecord(of: report, catalogue: catalogue, asOf: instant)) }
+        if json {
+            var exported = try await client.exportedRecord(of: report, catalogue: catalogue, asOf: instant)
+            exported.evidence = try await client.evidenceMarks(of: report)
+            return try printJSON(exported)
+        }
         let detail = try await client.detail(of: report, rules: { try catalogue.rules($0) })
         let record = detail.view.record
         let r = record.report
@@ -152,6 +156,7 @@ struct Show: AsyncParsableCommand, ReplicaCommand {
             print("  " + (l.vi ? "Lịch sử:" : "History:"))
             for event in record.events { print("    " + l.event(event, units: units)) }
         }
+        EvidenceLabels(language: lang).printMarks(try await client.evidenceMarks(of: report), of: record, time: l.time)
         if detail.view.pendingOperations > 0 {
             print("  " + (l.vi ? "\(detail.view.pendingOperations) thay đổi chưa đồng bộ." : "\(detail.view.pendingOperations) change(s) not yet synced."))
         }

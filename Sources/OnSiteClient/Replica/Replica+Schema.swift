@@ -87,6 +87,7 @@ extension Replica {
         }
         migrator.registerMigration("v5: sent journal", migrate: createSentJournal)
         migrator.registerMigration("v6: device key") { db in try migrateDeviceKey(db) }
+        migrator.registerMigration("v7: pulled signatures") { db in try migratePulledSignatures(db) }
         return migrator
     }
 }

@@ -25,6 +25,8 @@ public struct ExportedRecord: Sendable, Encodable {
     public var events: [Event]
     public var openConflicts: [FieldConflict]
     public var deadline: DeadlineState?
+    /// How each piece of evidence stands against its signature (`onsite show --json`); nil in exports.
+    public var evidence: [EvidenceMark]?
 
     /// The deadline of the current step as of an instant.
     public struct DeadlineState: Sendable, Encodable {

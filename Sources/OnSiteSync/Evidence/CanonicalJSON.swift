@@ -26,8 +26,7 @@ public indirect enum CanonicalJSON: Sendable, Hashable, Decodable {
     ///
     /// - Throws: an encoding error when `value` cannot be encoded (a non-finite number).
     public static func bytes<T: Encodable>(of value: T) throws -> [UInt8] {
-        let tree = try WireCoding.makeDecoder().decode(CanonicalJSON.self, from: WireCoding.encode(value))
-        return tree.canonicalBytes
+        try canonicalBytes(ofJSON: WireCoding.encode(value))
     }
 
     public init(from decoder: any Decoder) throws {
@@ -95,7 +94,9 @@ public indirect enum CanonicalJSON: Sendable, Hashable, Decodable {
 
     static func writeString(_ value: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        for byte in value.precomposedStringWithCanonicalMapping.utf8 {
+        // ASCII text is in NFC already: only other text pays for normalisation.
+        let normalized = value.utf8.allSatisfy { $0 < 0x80 } ? value : value.precomposedStringWithCanonicalMapping
+        for byte in normalized.utf8 {
             switch byte {
             case UInt8(ascii: "\""): output += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
             case UInt8(ascii: "\\"): output += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]

@@ -38,7 +38,7 @@ extension SyncOperation {
     ///
     /// - Throws: an encoding error when the operation cannot be encoded.
     public func signedBytes() throws -> [UInt8] {
-        let tree = try WireCoding.makeDecoder().decode(CanonicalJSON.self, from: WireCoding.encode(self))
-        return Self.signingContext + tree.removing(key: "signature").canonicalBytes
+        // One pass over the wire encoder's bytes (no `Decodable` tree): the same bytes, at a fraction of the cost.
+        Self.signingContext + (try CanonicalJSON.canonicalBytes(ofJSON: WireCoding.encode(self), omittingTopLevelKey: "signature"))
     }
 }

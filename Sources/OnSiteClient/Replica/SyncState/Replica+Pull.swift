@@ -63,6 +63,7 @@ extension Replica {
             try db.execute(sql: "DELETE FROM outbox WHERE acknowledgedVersion <= ?", arguments: [cursor])
             for reportId in settled { batch.restate(reportId) }
             try batch.write()
+            try Self.keepPulledEvidence(of: page, db: db)
             let markSnapshot = try db.cachedStatement(sql: "UPDATE report SET snapshotVersion = ? WHERE id = ?")
             for snapshot in page.snapshots { try markSnapshot.execute(arguments: [page.serverVersion, snapshot.id]) }
             if let snapshot = page.snapshot, !snapshot.isComplete {
