@@ -9,8 +9,10 @@
 #   python3-venv          the venv that Scripts/schemathesis/run.sh installs schemathesis into (from PyPI)
 #   libturbojpeg0-dev     the relay's supervisor page: photo thumbnails (CTurboJPEG, scaled JPEG decode)
 #   chromium              the supervisor page's browser tests (headless, driven over the DevTools protocol)
+#   postgresql            the relay's PostgreSQL store tests: they start a cluster of their own (initdb, pg_ctl
+#                         as the user `postgres`) on a loopback port, unless ONSITE_TEST_POSTGRES names a server
 set -euo pipefail
-packages=(libsqlite3-dev libcurl4-openssl-dev libssl-dev zlib1g-dev openssl pkg-config python3-venv libturbojpeg0-dev chromium)
+packages=(libsqlite3-dev libcurl4-openssl-dev libssl-dev zlib1g-dev openssl pkg-config python3-venv libturbojpeg0-dev chromium postgresql)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

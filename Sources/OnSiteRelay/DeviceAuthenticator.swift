@@ -9,7 +9,7 @@ import OnSiteSync
 ///
 /// The token is hashed with SHA-256 and looked up by hash; the relay never stores a token.
 struct DeviceAuthenticator: RouterMiddleware {
-    let store: RelayStore
+    let store: any RelayDeviceStorage
     /// Records when each device was last seen (for `device list` and the active-devices gauge).
     let seen: LastSeenRecorder
 

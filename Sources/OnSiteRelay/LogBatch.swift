@@ -50,12 +50,7 @@ struct LogBatch {
     /// The refusal of a device's operation that would take its report past ``maxRecordBytes``; nil when it fits.
     /// Closing a conflict always fits (it makes nothing larger than a UUID).
     func sizeRefusal(adding bytes: Int, to reportId: String, operation: SyncOperation) -> ErrorDetail? {
-        if case .resolveConflict = operation.change { return nil }
-        let current = recordBytes[reportId] ?? 0
-        guard current + bytes > maxRecordBytes else { return nil }
-        return ErrorDetail(
-            code: .recordTooLarge,
-            message: "Report \(reportId) holds about \(current) bytes of notes, history and evidence records; this \(operation.change.kind.rawValue) of \(bytes) bytes would pass the relay's limit of \(maxRecordBytes). It was not applied; ask the relay's administrator (`limits.maxRecordBytes`).")
+        PushMerge.sizeRefusal(current: recordBytes[reportId] ?? 0, adding: bytes, limit: maxRecordBytes, to: reportId, operation: operation)
     }
 
     func scope(of reportId: String, at version: Int64) throws -> ReportScope? {
@@ -112,16 +107,6 @@ struct LogBatch {
         records[record.id] = record
         versions[record.id] = version
         return version
-    }
-
-    /// Appends an operation of the relay's own (a conflict, an available blob) and merges it into `record`.
-    mutating func appendRelayOperation(_ change: Change, to record: inout ReportRecord) throws {
-        let operation = SyncOperation(
-            reportId: record.id,
-            stamp: HybridTimestamp(wallMillis: WireDate.millis(now), counter: 0, device: RelayStore.relayDeviceId),
-            change: change)
-        record.apply(operation)
-        _ = try append(operation, deviceId: RelayStore.relayDeviceId, record: record, isNew: false)
     }
 
     /// Writes every touched report's state, field versions, and a scope entry when its units changed: each

@@ -1,7 +1,7 @@
 import Foundation
 import OnSiteSync
 
-extension RelayStore {
+extension RelaySyncStorage where Self: RelayBlobReferenceStorage {
     /// Takes a pushed change set as it came off the wire: decodes it, checks it belongs to the device and
     /// obeys the protocol, then pushes it durably. The route and in-process tests share this path.
     ///

@@ -32,7 +32,7 @@ extension RelayStore {
             var batch = LogBatch(db: db, changeSetId: changeSet.id, now: date, maxRecordBytes: limits.maxRecordBytes)
             var results: [OperationResult] = []
             for operation in changeSet.operations {
-                results.append(try apply(operation, base: baseVersion, by: actor, batch: &batch))
+                results.append(try PushMerge.apply(operation, base: baseVersion, by: actor, ledger: &batch))
             }
             try batch.save()
             try ChainCheckpoint.recordEvidence(at: batch.evidenceVersions, key: checkpointKey, now: date, db: db)
@@ -43,56 +43,6 @@ extension RelayStore {
                 arguments: [changeSet.id.uuidString, actor.deviceId, changeSet.sequence, date, try batch.encoder.encode(result)])
             return result
         }
-    }
-
-    private func apply(_ operation: SyncOperation, base baseVersion: Int64, by actor: Actor, batch: inout LogBatch) throws -> OperationResult {
-        let db = batch.db
-        if try Self.isLogged(operation.id, db: db) {
-            return OperationResult(operationId: operation.id, outcome: .duplicate)
-        }
-        if let refusal = try batch.deviceKeys.refusal(of: operation, deviceId: actor.deviceId, db: db) {
-            return OperationResult(operationId: operation.id, outcome: .rejected, reason: refusal)
-        }
-        let existing = try batch.record(operation.reportId)
-        let wasInScope = try existing.map { _ in
-            try batch.scope(of: operation.reportId, at: baseVersion).map { actor.canSee($0) } ?? false
-        } ?? false
-        if let refusal = OperationCheck.refusal(of: operation, by: actor, on: existing, wasInScope: wasInScope) {
-            return OperationResult(operationId: operation.id, outcome: .rejected, reason: refusal)
-        }
-        guard var record = existing ?? operation.createdRecord else {
-            return OperationResult(operationId: operation.id, outcome: .rejected, reason: OperationCheck.outOfScope(operation.reportId, actor: actor))
-        }
-        let encoded = try batch.encoder.encode(operation)
-        if let refusal = batch.sizeRefusal(adding: encoded.count, to: record.id, operation: operation) {
-            return OperationResult(operationId: operation.id, outcome: .rejected, reason: refusal)
-        }
-        // A write races another when its device had not pulled the write the field holds.
-        var race: (field: ReportField, held: FieldWrite)?
-        if let existing, case .setField(let field, _) = operation.change, let heldStamp = existing.fieldStamps[field.rawValue],
-           heldStamp.device != actor.deviceId, try batch.fieldVersion(of: field, on: record.id) > baseVersion {
-            race = (field, FieldWrite(value: field.value(in: existing.report), deviceId: heldStamp.device,
-                                      deviceName: try batch.deviceName(heldStamp.device), stamp: heldStamp))
-        }
-        let outcome: ReportRecord.MergeOutcome = existing == nil ? .applied : record.apply(operation)
-        let version = try batch.append(operation, encoded: encoded, deviceId: actor.deviceId, record: record, isNew: existing == nil)
-        // Every field whose held write changed now points at this version (set_field, steps, re-imports).
-        for field in ReportField.allCases where record.fieldStamps[field.rawValue] != existing?.fieldStamps[field.rawValue] {
-            batch.fieldVersions[record.id, default: [:]][field.rawValue] = version
-        }
-        if let race, case .setField(let field, let value) = operation.change {
-            let incoming = FieldWrite(value: value, deviceId: actor.deviceId, deviceName: try batch.deviceName(actor.deviceId), stamp: operation.stamp)
-            let conflict = FieldConflict(
-                id: UUID(), reportId: record.id, field: field,
-                kept: outcome == .applied ? incoming : race.held, lost: outcome == .applied ? race.held : incoming)
-            try batch.appendRelayOperation(.recordConflict(conflict), to: &record)
-            if value == race.held.value {
-                // Both wrote the same value: kept on record, nothing for anyone to decide.
-                try batch.appendRelayOperation(.resolveConflict(id: conflict.id), to: &record)
-            }
-        }
-        batch.records[record.id] = record
-        return OperationResult(operationId: operation.id, outcome: outcome == .applied ? .applied : .superseded, version: version)
     }
 
     static func record(_ id: String, db: Database) throws -> ReportRecord? {

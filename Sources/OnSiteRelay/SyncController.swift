@@ -6,7 +6,7 @@ import OnSiteSync
 
 /// `/v1/me`, `/v1/changesets` and `/v1/changes`: enrolment check, push and pull.
 struct SyncController: Sendable {
-    let store: RelayStore
+    let store: any RelaySyncStorage & RelayBlobReferenceStorage & RelayDeviceKeyStorage & RelayIdentityStorage
     let limits: SyncLimits
     let pageSize: Int
     /// Operations, conflicts and pull entries counted for `/metrics`.
@@ -54,7 +54,7 @@ struct SyncController: Sendable {
         } catch {
             throw RelayError.invalidBody(error)
         }
-        let registered = try await store.registerKey(registration, for: device.id)
+        let registered = try await store.registerKey(registration, for: device.id, at: Date())
         context.logger.info("device key", metadata: ["relay.device": .string(device.id), "relay.key": .string(registered.keyId)])
         return try JSONResponse.make(registered)
     }
@@ -86,7 +86,7 @@ struct SyncController: Sendable {
             throw RelayError.badQuery("after", "is only read with `snapshot`, to continue a snapshot")
         }
         let asked = PullRequest(since: since, limit: limit, snapshot: snapshot)
-        let page = try await store.pull(asked, for: actor, maxPageBytes: limits.maxPageBytes)
+        let page = try await store.pull(asked, for: actor, now: Date(), maxPageBytes: limits.maxPageBytes)
         metrics?.recordPullEntries(page.changes.count)
         return try ContentEncoding.json(page, for: request)
     }

@@ -12,23 +12,14 @@ extension RelayStore {
     /// - Throws: ``RelayError`` `invalid_key` (422) when the key is not 32 bytes, belongs to another device, or
     ///   the device already holds ``maxKeysPerDevice`` keys. Nothing is stored then.
     public func registerKey(_ registration: DeviceKeyRegistration, for deviceId: String, at date: Date = Date()) async throws -> RegisteredDeviceKey {
-        guard let bytes = registration.bytes, let key = try? Ed25519PublicKey(rawRepresentation: bytes) else {
-            throw RelayError(.unprocessableContent, code: .invalidKey,
-                             message: "`publicKey` must be a 32-byte Ed25519 public key in standard base64 (44 characters); nothing was registered.")
-        }
+        let (key, bytes) = try DeviceKeyRules.key(of: registration)
         return try await writer.write { db in
             if let row = try Row.fetchOne(db, sql: "SELECT deviceId, registeredAt FROM deviceKey WHERE keyId = ?", arguments: [key.keyId]) {
-                guard row["deviceId"] as String == deviceId else {
-                    throw RelayError(.unprocessableContent, code: .invalidKey,
-                                     message: "Key \(key.keyId) is registered to another device; a device makes its own key (`onsite enroll` does). Nothing was registered.")
-                }
+                guard row["deviceId"] as String == deviceId else { throw DeviceKeyRules.ownedByAnother(key.keyId) }
                 return RegisteredDeviceKey(deviceId: deviceId, keyId: key.keyId, registeredAt: row["registeredAt"])
             }
             let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM deviceKey WHERE deviceId = ?", arguments: [deviceId]) ?? 0
-            guard count < Self.maxKeysPerDevice else {
-                throw RelayError(.unprocessableContent, code: .invalidKey,
-                                 message: "Device \(deviceId) already registered \(count) keys, the most a device may; add a new device with `onsite-relay device add` instead.")
-            }
+            guard count < Self.maxKeysPerDevice else { throw DeviceKeyRules.tooMany(deviceId, count: count) }
             try db.execute(sql: "INSERT INTO deviceKey (keyId, deviceId, publicKey, registeredAt) VALUES (?, ?, ?, ?)",
                            arguments: [key.keyId, deviceId, Data(bytes), date])
             return RegisteredDeviceKey(deviceId: deviceId, keyId: key.keyId, registeredAt: date)

@@ -5,12 +5,12 @@ import Synchronization
 /// Writes when each device was last seen, at most once a minute per device: enough for `device list` and the
 /// active-devices gauge, without a write transaction on every request.
 final class LastSeenRecorder: Sendable {
-    let store: RelayStore
+    let store: any RelayDeviceStorage
     /// The least time between two writes for one device.
     let interval: TimeInterval
     private let written = Mutex<[String: Date]>([:])
 
-    init(store: RelayStore, interval: TimeInterval = 60) {
+    init(store: any RelayDeviceStorage, interval: TimeInterval = 60) {
         self.store = store
         self.interval = interval
     }

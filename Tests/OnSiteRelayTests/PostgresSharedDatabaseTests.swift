@@ -1,0 +1,111 @@
+import Foundation
+import Logging
+import OnSiteCore
+import OnSiteRelay
+import OnSiteSync
+import PostgresNIO
+import Synchronization
+import Testing
+
+/// Two stores (two connection pools, as two relays would hold) on one PostgreSQL database: versions stay one
+/// sequence and a pull never passes a version that commits later.
+@Suite("PostgreSQL store: several relays on one database")
+struct PostgresSharedDatabaseTests {
+    typealias Sync = RelaySyncStorageTests
+
+    /// How many devices are done pushing.
+    final class Count: Sendable {
+        private let value = Mutex(0)
+        func add() { value.withLock { $0 += 1 } }
+        var current: Int { value.withLock { $0 } }
+    }
+
+    /// Runs `body` with two stores on one fresh database.
+    func withTwoStores(_ body: (PostgresRelayStore, PostgresRelayStore, PostgresStoreLocation) async throws -> Void) async throws {
+        let location = try await PostgresTestCluster.freshDatabase()
+        try await PostgresRelayStore.withStore(at: location) { first in
+            try await PostgresRelayStore.withStore(at: location) { second in
+                try await body(first, second, location)
+            }
+        }
+    }
+
+    @Test func aPushWaitsForTheOneInFlightAndAPullMeanwhileStopsBeforeIt() async throws {
+        try await withTwoStores { first, second, location in
+            try await Sync.enrol(first)
+            _ = try await Sync.push(first, Sync.changeSet(Sync.hub, 1, [(.createReport(Sync.report("r1")), "r1")]), by: Sync.hub)
+            // A relay in the middle of a push: its transaction holds log_head, as a push does until it commits.
+            let inFlight = try await PostgresStoreTests.connect(location)
+            let logger = Logger(label: "test.postgres")
+            try await inFlight.query("BEGIN", logger: logger)
+            try await inFlight.query("SELECT version FROM log_head FOR UPDATE", logger: logger)
+            let waiting = Task {
+                try await Sync.push(second, Sync.changeSet(Sync.hub, 2, [(.addNote(Note(author: "IOC", at: Sync.now, text: "Chờ")), "r1")]), by: Sync.hub)
+            }
+            try await Task.sleep(for: .milliseconds(500))
+            // The other relay's pull is not held up, and hands no cursor past what is committed.
+            let page = try await Sync.pull(first, since: 1, as: Sync.hub)
+            #expect(page.serverVersion == 1)
+            #expect(page.nextCursor == 1)
+            #expect(page.changes.isEmpty)
+            try await inFlight.query("COMMIT", logger: logger)
+            try await inFlight.close()
+            let result = try await waiting.value
+            #expect(result.results.map(\.version) == [2])
+            #expect(try await Sync.pull(first, since: 1, as: Sync.hub).changes.map(\.version) == [2])
+        }
+    }
+
+    @Test func devicesPushingThroughTwoRelaysAtOnceGetOneSequenceAndPullersSkipNothing() async throws {
+        try await withTwoStores { first, second, _ in
+            try await Sync.enrol(first)
+            let officers = (0..<12).map { Actor(deviceId: "officer-\($0)", role: .officer, units: ["phuong-muong-thanh"]) }
+            for officer in officers {
+                try await first.addDevice(DeviceRecord(id: officer.deviceId, name: officer.deviceId, role: .officer, units: ["phuong-muong-thanh"],
+                                                       tokenHash: "hash-\(officer.deviceId)", createdAt: RelayStorageTests.enrolled))
+            }
+            _ = try await Sync.push(first, Sync.changeSet(Sync.hub, 1, [(.createReport(Sync.report("r1")), "r1")]), by: Sync.hub)
+            let finished = Count()
+            let rounds = 6
+            // Each officer alternates between the relays, pushing two notes a change set.
+            let pushing = Task {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for (index, officer) in officers.enumerated() {
+                        group.addTask {
+                            defer { finished.add() }
+                            _ = try await (index % 2 == 0 ? first : second).pull(PullRequest(since: 0, limit: 500), for: officer, now: Sync.now,
+                                                                                    maxPageBytes: SyncLimits().maxPageBytes)
+                            for round in 1...rounds {
+                                let store = (index + round) % 2 == 0 ? first : second
+                                let notes: [(Change, String)] = (0..<2).map { (.addNote(Note(author: officer.deviceId, at: Sync.now, text: "ghi chú \(round)-\($0)")), "r1") }
+                                _ = try await Sync.push(store, Sync.changeSet(officer, Int64(round), base: 1, notes), by: officer)
+                            }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+            // Two readers, one on each relay, follow the log while it grows.
+            let readers = [first, second].map { store in
+                Task {
+                    var cursor: Int64 = 1
+                    var seen: [Int64] = []
+                    while true {
+                        let done = finished.current == officers.count
+                        let page = try await store.pull(PullRequest(since: cursor, limit: 7), for: Sync.hub, now: Sync.now, maxPageBytes: SyncLimits().maxPageBytes)
+                        seen += page.changes.map(\.version)
+                        cursor = page.nextCursor
+                        if done && !page.hasMore { return seen }
+                    }
+                }
+            }
+            try await pushing.value
+            let expected = Array(Int64(2)...Int64(1 + officers.count * rounds * 2))
+            for reader in readers {
+                #expect(try await reader.value == expected)
+            }
+            #expect(try await first.serverVersion() == expected.last)
+            #expect(try await first.chainHead() == second.chainHead())
+        }
+    }
+}
