@@ -88,7 +88,7 @@ struct SettledStandingsTests {
         let memo = OverdueReport.make(
             standings: reports.compactMap { report in settled[report.id].map { (report, $0.standing(of: report, history: byReport[report.id] ?? [], step: .handling, evaluator: evaluator, asOf: Date(timeIntervalSince1970: 1_713_495_600))) } },
             calendar: evaluator.calendar, units: units, asOf: Date(timeIntervalSince1970: 1_713_495_600))
-        #expect([memo.totals.total, memo.totals.resolved, memo.totals.overdue] == [131, 7, 124])
+        #expect([memo.totals.total, memo.totals.resolved, memo.totals.overdue] as [Int] == [131, 7, 124])
         #expect(memo.footnotes.map(\.kind).contains(.test) && memo.footnotes.map(\.kind).contains(.hidden))
     }
 

@@ -291,7 +291,9 @@ struct WebPageTests {
         })
         #expect(crowd.points.isEmpty && crowd.clusters.map(\.area) == ["x1", "x2", "x3"])
         #expect(crowd.clusters.map(\.count) == [834, 833, 833] && crowd.clusters.map(\.state) == [.overdue, .overdue, .onTime])
-        #expect(crowd.clusters.reduce(0) { $0 + $1.overdue } == (0..<2_500).filter { $0 % 5 == 0 && $0 % 3 != 2 }.count)
+        let overdue: Int = crowd.clusters.map(\.overdue).reduce(0, +)
+        let expectedOverdue: Int = (0..<2_500).filter { (index: Int) -> Bool in index % 5 == 0 && index % 3 != 2 }.count
+        #expect(overdue == expectedOverdue)
         // The first area (lowest latitudes) is drawn south of the third, at its reports' mean position
         #expect(crowd.clusters[0].position.latitude < crowd.clusters[2].position.latitude)
         let crowdSVG = crowd.svg(text: WebText(.vietnamese), link: { $0 }) { code in ("Xã \(code)", code == "x3" ? nil : "/web/t/\(code)") }.description

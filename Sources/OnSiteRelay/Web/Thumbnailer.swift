@@ -1,5 +1,6 @@
 import CTurboJPEG
 import Foundation
+import OnSiteCore
 import Synchronization
 
 /// Why a photo has no thumbnail.
