@@ -146,7 +146,7 @@ let package = Package(
         .testTarget(
             name: "OnSiteRelayTests",
             dependencies: [
-                "OnSiteRelay", "OnSiteSync", "OnSiteCore", "OnSiteCompression",
+                "OnSiteRelay", "OnSiteSync", "OnSiteCore", "OnSiteCompression", "CTurboJPEG",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

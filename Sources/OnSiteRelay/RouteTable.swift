@@ -1,11 +1,11 @@
 import HTTPTypes
 
 /// The relay's HTTP surface: each path it serves and the methods it answers there, as `Protocol/openapi.yaml`
-/// declares them.
+/// declares them for the API (``api``), and the supervisor page's paths (``web``).
 ///
 /// Hummingbird's router answers 404 for a known path asked with a method it has no handler for;
 /// ``MethodNotAllowedMiddleware`` reads this table to answer 405 with `Allow` instead. The route tests check
-/// that every entry reaches a handler and that openapi.yaml declares the same paths and methods, so the table
+/// that every entry reaches a handler and that openapi.yaml declares the API's paths and methods, so the table
 /// cannot drift from the routes or the spec.
 ///
 /// ```swift
@@ -67,8 +67,24 @@ public struct RouteTable: Sendable {
         return routes.first { $0.matches(parts) }?.methods
     }
 
-    /// Every route of the relay, in the order of `Protocol/openapi.yaml`.
-    public static let relay = RouteTable([
+    /// Every route of the relay: the API's, then the supervisor page's.
+    public static let relay = RouteTable(api.routes + web.routes)
+
+    /// The supervisor web page's routes (HTML for a browser; not in `Protocol/openapi.yaml`).
+    public static let web = RouteTable([
+        Route("/web", [.get]),
+        Route("/web/style.css", [.get]),
+        Route("/web/signin", [.get, .post]),
+        Route("/web/signout", [.post]),
+        Route("/web/districts/{district}", [.get]),
+        Route("/web/districts/{district}/communes/{commune}", [.get]),
+        Route("/web/reports/{id}", [.get]),
+        Route("/web/photos/{sha256}", [.get]),
+        Route("/web/photos/{sha256}/thumbnail", [.get]),
+    ])
+
+    /// The API's routes, in the order of `Protocol/openapi.yaml`.
+    public static let api = RouteTable([
         Route("/healthz", [.get]),
         Route("/metrics", [.get]),
         Route("/v1/me", [.get]),

@@ -65,9 +65,11 @@ struct WebBenchmark: AsyncParsableCommand {
             ("commune: reports, page 1", "/web/districts/\(sample.district)/communes/\(sample.commune)?\(asOf)"),
             ("one report", "/web/reports/\(sample.report)?\(asOf)"),
         ]
+        let pid = relay.processIdentifier ?? 0
+        let pushedMemory = try ExportBenchmark.memory(pid, reset: false)
         print("")
         print("page                                 first ms   median ms   p95 ms   max ms     bytes   status")
-        for (name, path) in pages {
+        func time(_ name: String, _ path: String) throws {
             let times = try curl(path, times: repeats + 1, relay: relay, jar: jar)
             let first = times[0], rest = times.dropFirst().map(\.seconds).sorted()
             let median = rest[rest.count / 2], p95 = rest[min(rest.count - 1, Int(Double(rest.count) * 0.95))]
@@ -75,10 +77,20 @@ struct WebBenchmark: AsyncParsableCommand {
                   + String(format: " %9.1f %11.1f %8.1f %8.1f %9d   %@", first.seconds * 1000, median * 1000, p95 * 1000,
                            (rest.last ?? 0) * 1000, first.bytes, first.status))
         }
+        for (name, path) in pages { try time(name, path) }
+        let pagesMemory = try ExportBenchmark.memory(pid, reset: false)
+        // One more write (a note on one report): the next summary refreshes only that report.
+        try await hub.record([(.addEvent(Event(reportId: sample.report, actor: "IOC", at: Date(), action: "note", detail: "Đã kiểm tra lại.")), sample.report)])
+        var again = SyncReport()
+        try await engine.push(client: try await engine.makeClient(), into: &again)
+        try time("summary after one more write", "/web?\(asOf)")
+        try time("summary at the current minute", "/web")
         print("")
-        print("first: the first fetch after the push (the relay decodes the scope's records once per server version);"
-              + " median/p95/max: the \(repeats) fetches after it; curl's time_total per URL on one kept-alive TLS connection."
-              + " target: every page under 200 ms at 10000 reports")
+        print("first: the first fetch after the push (the relay decodes the scope's records once per server version,"
+              + " then only the changed ones); median/p95/max: the \(repeats) fetches after it; curl's time_total per URL"
+              + " on one kept-alive TLS connection. target: every page under 200 ms at 10000 reports")
+        print(String(format: "relay memory: %.1f MB resident after the push, %.1f MB after the pages (peak %.1f MB)",
+                     Double(pushedMemory.resident) / 1e6, Double(pagesMemory.resident) / 1e6, Double(pagesMemory.peak) / 1e6))
     }
 
     /// `curl`'s time for each of `times` fetches of `path` in one process (one kept-alive connection).

@@ -15,6 +15,7 @@ struct MethodNotAllowedTests {
 
     static func uri(_ pattern: String) -> String {
         pattern.replacingOccurrences(of: "{sha256}", with: hash).replacingOccurrences(of: "{id}", with: "no-such-report")
+            .replacingOccurrences(of: "{district}", with: "tp-dien-bien-phu").replacingOccurrences(of: "{commune}", with: "phuong-him-lam")
     }
 
     @Test("Every other method on a known path is a 405 with Allow and a JSON error body, before authentication")
@@ -70,7 +71,16 @@ struct MethodNotAllowedTests {
         }
     }
 
-    @Test("The route table declares the paths and methods of Protocol/openapi.yaml")
+    @Test("The supervisor page's routes are metered under their pattern, not `unmatched`")
+    func webRoutesHavePatterns() {
+        #expect(RouteTable.relay.pattern(forPath: "/web") == "/web")
+        #expect(RouteTable.relay.pattern(forPath: "/web/districts/huyen-tua-chua/communes/-") == "/web/districts/{district}/communes/{commune}")
+        #expect(RouteTable.relay.pattern(forPath: "/web/photos/\(Self.hash)/thumbnail") == "/web/photos/{sha256}/thumbnail")
+        #expect(RouteTable.relay.allowedMethods(forPath: "/web/signin") == [.get, .post])
+        #expect(RouteTable.relay.pattern(forPath: "/web/nothing/here") == nil)
+    }
+
+    @Test("The API's route table declares the paths and methods of Protocol/openapi.yaml")
     func tableMatchesSpec() throws {
         // Given the spec's `paths:` section, read line by line (two-space path keys, four-space method keys)
         let specURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Protocol/openapi.yaml")
@@ -94,7 +104,7 @@ struct MethodNotAllowedTests {
             }
         }
         // Then the table has the same paths with the same methods
-        let table = Dictionary(uniqueKeysWithValues: RouteTable.relay.routes.map { ($0.pattern, Set($0.methods.map(\.rawValue))) })
+        let table = Dictionary(uniqueKeysWithValues: RouteTable.api.routes.map { ($0.pattern, Set($0.methods.map(\.rawValue))) })
         #expect(table == spec)
     }
 }

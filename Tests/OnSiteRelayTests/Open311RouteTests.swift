@@ -77,6 +77,35 @@ struct Open311RouteTests {
         #expect(rejected["lat"] == nil && rejected["long"] == nil, "a report without a position has no lat/long")
     }
 
+    @Test("media_url: absent while the photo is announced but not uploaded, then the relay's /v1/blobs URL of the uploaded photo, which serves its bytes")
+    func mediaURLOfAnUploadedPhoto() async throws {
+        // Given a report whose officer announced a real photo
+        let fixture = try await RelayRouteTests.Fixture()
+        let photo = try UploadRouteTests.sample("dbp-site-1.jpg")
+        let sha256 = UploadRouteTests.hash(photo)
+        let headers = RelayRouteTests.headers(fixture.hub.token)
+        try await fixture.server.makeApplication().test(.router) { client in
+            try await UploadRouteTests.seed(client, fixture, [photo])
+            func request() async throws -> [String: Any] {
+                let response = try await client.execute(uri: "/open311/v2/requests/r1.json", method: .get, headers: headers)
+                #expect(response.status == .ok)
+                return try #require(try Self.array(Data(response.body.readableBytesView)).first)
+            }
+            #expect(try await request()["media_url"] == nil, "announced, not uploaded: no media_url")
+            // When the officer uploads it through /v1/uploads
+            _ = try await UploadRouteTests.create(client, fixture.officer.token, photo)
+            let done = try await UploadRouteTests.patch(client, fixture.officer.token, sha256, offset: 0, photo)
+            #expect(try UploadRouteTests.status(done).complete)
+            // Then media_url names its blob under the relay's origin, and that URL serves the photo's bytes to the hub
+            let url = try #require(try await request()["media_url"] as? String)
+            let components = try #require(URLComponents(string: url))
+            #expect(components.scheme?.hasPrefix("http") == true && components.host?.isEmpty == false && components.path == "/v1/blobs/\(sha256)")
+            let download = try await client.execute(uri: components.path, method: .get,
+                                                    headers: RelayRouteTests.headers(fixture.hub.token))
+            #expect(download.status == .ok && Data(download.body.readableBytesView) == photo)
+        }
+    }
+
     @Test("requests.json without dates serves the last 90 days; one date alone opens a 90-day window")
     func defaultWindow() async throws {
         let fixture = try await HubFixture()

@@ -36,10 +36,25 @@ public enum OverdueReport {
         categories: [Category] = [], grouping: OverdueGrouping = .district, step: DeadlineStep = .handling,
         asOf: Date, from: Date? = nil, to: Date? = nil, includeEmptyRows: Bool = true
     ) -> OverdueTable {
+        make(
+            standings: standings(reports, events, evaluator, step, asOf, from, to), calendar: evaluator.calendar, units: units,
+            categories: categories, grouping: grouping, step: step, asOf: asOf, from: from, to: to, includeEmptyRows: includeEmptyRows)
+    }
+
+    /// Builds the table from standings already known (e.g. kept in ``SettledStandings``): the same table as
+    /// ``make(reports:events:evaluator:units:categories:grouping:step:asOf:from:to:includeEmptyRows:)`` when
+    /// `standings` holds, for each report it ``covers(_:asOf:from:to:)``, its standing for `step` at `asOf`.
+    ///
+    /// - Parameter calendar: the province's working calendar (for the missing-holiday-data footnote).
+    public static func make(
+        standings: some Sequence<(Report, ReportStanding)>, calendar: WorkingCalendar, units: UnitDirectory,
+        categories: [Category] = [], grouping: OverdueGrouping = .district, step: DeadlineStep = .handling,
+        asOf: Date, from: Date? = nil, to: Date? = nil, includeEmptyRows: Bool = true
+    ) -> OverdueTable {
         var counts: [String: (total: Int, resolved: Int, overdue: Int)] = [:]
         var ledger = Ledger()
-        for (report, standing) in standings(reports, events, evaluator, step, asOf, from, to) {
-            ledger.note(report, standing, evaluator.calendar, asOf: asOf)
+        for (report, standing) in standings {
+            ledger.note(report, standing, calendar, asOf: asOf)
             let key = key(of: report, grouping)
             var count = counts[key] ?? (0, 0, 0)
             switch standing {
@@ -109,13 +124,20 @@ public enum OverdueReport {
     ) -> [(Report, ReportStanding)] {
         let history = Dictionary(grouping: events, by: \.reportId)
         return reports.compactMap { report in
-            if report.receivedAt > asOf { return nil }
-            if let from, report.receivedAt < from { return nil }
-            if let to, report.receivedAt >= to { return nil }
+            guard covers(report, asOf: asOf, from: from, to: to) else { return nil }
             let standing = ReportStanding.of(
                 report, history: history[report.id] ?? [], step: step, evaluator: evaluator, asOf: asOf)
             return (report, standing)
         }
+    }
+
+    /// Whether a table at `asOf` over the range `from`..<`to` looks at `report` at all: received by `asOf` and
+    /// within the range.
+    public static func covers(_ report: Report, asOf: Date, from: Date? = nil, to: Date? = nil) -> Bool {
+        if report.receivedAt > asOf { return false }
+        if let from, report.receivedAt < from { return false }
+        if let to, report.receivedAt >= to { return false }
+        return true
     }
 
     /// The unit of the latest forwarding in the history.

@@ -249,9 +249,8 @@ struct WebController: Sendable {
         if let cached = thumbnails.thumbnail(sha256) {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: cached)))
         }
-        let original = try Data(contentsOf: URL(fileURLWithPath: blobs.blobPath(sha256)))
         do {
-            let small = try Thumbnailer.thumbnail(ofJPEG: original)
+            let small = try Thumbnailer.thumbnail(ofFile: blobs.blobPath(sha256))
             thumbnails.keep(small, for: sha256)
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: small)))
         } catch {

@@ -48,7 +48,10 @@ struct WebPages {
             let table = overdueTable(entries, province: province, grouping: .district, directory: directory) { code in
                 code.isEmpty ? nil : view.link("/web/districts/\(FormEncoding.escape(code))")
             }
-            sections.append("<section>\(table)\(map(entries))</section>")
+            let areas = MapAreas(of: \.area.district) { code in
+                (units.name(of: code), code.isEmpty ? nil : view.link("/web/districts/\(FormEncoding.escape(code))"))
+            }
+            sections.append("<section>\(table)\(map(entries, areas: areas))</section>")
         }
         return view.page(title: text.home, "\(sections)")
     }
@@ -62,11 +65,15 @@ struct WebPages {
         let entries = snapshot.reports { $0.area.district == code }
         guard !entries.isEmpty else { return nil }
         let directory = UnitDirectory(units.units.filter { $0.code == code || $0.parent == code })
-        let table = overdueTable(entries, province: province, grouping: .commune, directory: directory) { commune in
+        let communeLink = { (commune: String) in
             view.link("/web/districts/\(FormEncoding.escape(code))/communes/\(commune.isEmpty ? "-" : FormEncoding.escape(commune))")
         }
+        let table = overdueTable(entries, province: province, grouping: .commune, directory: directory, link: communeLink)
+        let areas = MapAreas(of: { $0.area.commune ?? "" }) { commune in
+            (commune.isEmpty ? text.noCommune : units.name(of: commune), communeLink(commune))
+        }
         return view.page(title: district.name, """
-            <p><a href="\(view.link("/web"))">\(text.back)</a></p><h1>\(district.name)</h1>\(table)\(map(entries))
+            <p><a href="\(view.link("/web"))">\(text.back)</a></p><h1>\(district.name)</h1>\(table)\(map(entries, areas: areas))
             """)
     }
 
@@ -197,10 +204,9 @@ struct WebPages {
         guard let rules = snapshot.rules[province], rules.policy.steps[view.step] != nil else {
             return "<h2>\(provinceName)</h2><p class=\"error\">\(text.noDeadline)</p>"
         }
-        let reports = entries.map(\.record.report)
         let table = OverdueReport.make(
-            reports: reports, events: entries.flatMap(\.record.events), evaluator: rules.evaluator, units: directory,
-            grouping: grouping, step: view.step, asOf: view.asOf)
+            standings: Self.standings(entries, step: view.step, evaluator: rules.evaluator, asOf: view.asOf), calendar: rules.calendar,
+            units: directory, grouping: grouping, step: view.step, asOf: view.asOf)
         let language = text.language
         let headers: [HTML] = table.headers(language: language).map { "<th scope=\"col\">\($0)</th>" }
         func cells(_ row: OverdueRow, name: HTML) -> HTML {
@@ -222,19 +228,43 @@ struct WebPages {
             """
     }
 
-    private func map(_ entries: [WebScopeSnapshot.Entry]) -> HTML {
+    /// The standings of the reports a table at `asOf` covers: the kept ones where they hold, else computed.
+    static func standings(
+        _ entries: [WebScopeSnapshot.Entry], step: DeadlineStep, evaluator: DeadlineEvaluator, asOf: Date
+    ) -> [(Report, ReportStanding)] {
+        entries.compactMap { entry in
+            let report = entry.record.report
+            guard OverdueReport.covers(report, asOf: asOf) else { return nil }
+            let standing = entry.settled?.standing(of: report, history: entry.record.events, step: step, evaluator: evaluator, asOf: asOf)
+                ?? ReportStanding.of(report, history: entry.record.events.filter { $0.reportId == report.id }, step: step,
+                                     evaluator: evaluator, asOf: asOf)
+            return (report, standing)
+        }
+    }
+
+    /// Which area a report's map cluster is, its name and the link to its table.
+    private struct MapAreas {
+        var of: (Report) -> String
+        var describe: (String) -> (name: String, link: String?)
+    }
+
+    /// The map of `entries`; past ``ReportMap/maxPoints`` one circle per area of `areas`.
+    private func map(_ entries: [WebScopeSnapshot.Entry], areas: MapAreas? = nil) -> HTML {
         let asOf = view.asOf
         let map = ReportMap(entries.map { entry in
             let report = entry.record.report
             let state: ReportMap.State = entry.deadline.map { $0.isOverdue(at: asOf) ? .overdue : .onTime } ?? .noDeadline
-            return (report.id, "\(report.code) — \(report.title)", report.location, state)
+            return .init(id: report.id, label: "\(report.code) — \(report.title)", position: report.location, state: state,
+                         area: areas?.of(report) ?? "")
         })
         var notes: [HTML] = []
-        if map.omitted > 0 { notes.append("<p class=\"hint\">\(text.mapOnlyOverdue(map.points.count, of: map.points.count + map.omitted))</p>") }
+        if !map.clusters.isEmpty {
+            notes.append("<p class=\"hint\">\(text.mapClustered(map.clusters.reduce(0) { $0 + $1.count }, areas: map.clusters.count))</p>")
+        }
         if map.unplaced > 0 { notes.append("<p class=\"hint\">\(text.mapWithoutPlace(map.unplaced))</p>") }
-        guard !map.points.isEmpty || !notes.isEmpty else { return "" }
+        guard !map.points.isEmpty || !map.clusters.isEmpty || !notes.isEmpty else { return "" }
         return """
-            <h2>\(text.mapTitle)</h2>\(map.svg(text: text) { view.link($0) })
+            <h2>\(text.mapTitle)</h2>\(map.svg(text: text, link: { view.link($0) }, area: areas?.describe ?? { ($0, nil) }))
             <p class="legend"><span class="dot overdue"></span>\(text.legendOverdue) <span class="dot ontime"></span>\(text.legendOnTime) <span class="dot nodeadline"></span>\(text.legendNoDeadline)</p>\(notes)
             """
     }

@@ -44,6 +44,8 @@ enum WebStyle {
         circle.overdue { fill: var(--late); stroke: #fff; }
         circle.ontime { fill: var(--ok); stroke: #fff; }
         circle.nodeadline { fill: var(--none); stroke: #fff; }
+        circle.cluster { fill-opacity: .8; stroke-width: 2; }
+        svg.map text { fill: #fff; font-size: 12px; font-weight: bold; text-anchor: middle; pointer-events: none; }
         .legend { font-size: .9rem; }
         .dot { display: inline-block; width: .8rem; height: .8rem; border-radius: 50%; margin: 0 .3rem 0 .8rem; vertical-align: middle; }
         .dot.overdue { background: var(--late); } .dot.ontime { background: var(--ok); } .dot.nodeadline { background: var(--none); }

@@ -60,9 +60,12 @@ struct WebText: Sendable {
     var home: String { t("Bảng tổng hợp", "Summary") }
     var reportsOf: String { t("Danh sách PAHT", "Reports") }
     var mapTitle: String { t("Bản đồ PAHT", "Map of reports") }
-    func mapOnlyOverdue(_ drawn: Int, of total: Int) -> String {
-        t("Quá nhiều điểm: bản đồ chỉ vẽ \(number(drawn)) PAHT quá hạn trên \(number(total)).",
-          "Too many points: the map draws only the \(number(drawn)) overdue of \(number(total)) reports.")
+    func mapClustered(_ reports: Int, areas: Int) -> String {
+        t("Nhiều PAHT: bản đồ gộp \(number(reports)) PAHT thành \(number(areas)) vòng tròn, mỗi vòng một đơn vị (màu đỏ: có PAHT quá hạn); bấm vào vòng để xem bảng của đơn vị.",
+          "Many reports: the map groups \(number(reports)) reports into \(number(areas)) circles, one per unit (red: some overdue); click a circle for the unit's table.")
+    }
+    func mapCluster(_ name: String, reports: Int, overdue: Int) -> String {
+        t("\(name): \(number(reports)) PAHT, \(number(overdue)) quá hạn", "\(name): \(number(reports)) reports, \(number(overdue)) overdue")
     }
     func mapWithoutPlace(_ count: Int) -> String {
         t("\(number(count)) PAHT không có toạ độ nên không có trên bản đồ.", "\(number(count)) reports have no position and are not on the map.")
