@@ -17,13 +17,13 @@ public enum EvidenceCheck {
         for verification in record.verifications {
             marks.append(mark(.verification, verification.id, signed: signed[verification.id], keys: keys) { change in
                 guard case .addVerification(let original) = change else { return ["kind"] }
-                return differences(original, verification)
+                return verification.fieldsDiffering(from: original)
             })
         }
         for attachment in record.attachments {
             marks.append(mark(.photo, attachment.id, signed: signed[attachment.id], keys: keys) { change in
                 guard case .addAttachment(let original) = change else { return ["kind"] }
-                return differences(original, attachment)
+                return attachment.fieldsDiffering(from: original)
             })
         }
         for event in record.events {
@@ -73,30 +73,5 @@ public enum EvidenceCheck {
             mark.fields = fields
         }
         return mark
-    }
-
-    static func differences(_ signed: Verification, _ held: Verification) -> [String] {
-        var fields: [String] = []
-        if signed.finding != held.finding { fields.append("finding") }
-        if signed.position != held.position { fields.append("position") }
-        if signed.visitedAt != held.visitedAt { fields.append("visitedAt") }
-        if signed.notes != held.notes { fields.append("notes") }
-        if signed.officer != held.officer { fields.append("officer") }
-        if signed.reportId != held.reportId { fields.append("reportId") }
-        return fields
-    }
-
-    static func differences(_ signed: Attachment, _ held: Attachment) -> [String] {
-        var fields: [String] = []
-        if signed.sha256 != held.sha256 { fields.append("sha256") }
-        if signed.byteCount != held.byteCount { fields.append("byteCount") }
-        if signed.capture != held.capture { fields.append("capture") }
-        if signed.fileName != held.fileName { fields.append("fileName") }
-        if signed.contentType != held.contentType { fields.append("contentType") }
-        if signed.addedAt != held.addedAt { fields.append("addedAt") }
-        if signed.addedBy != held.addedBy { fields.append("addedBy") }
-        if signed.verificationId != held.verificationId { fields.append("verificationId") }
-        if signed.reportId != held.reportId { fields.append("reportId") }
-        return fields
     }
 }

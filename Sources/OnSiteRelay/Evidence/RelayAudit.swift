@@ -201,26 +201,17 @@ private struct Auditor {
         }
     }
 
+    /// The fields that differ (``Verification/fieldsDiffering(from:)``), in words: the finding with both values.
     static func differences(_ signed: Verification, _ stored: Verification) -> String {
-        var fields: [String] = []
-        if signed.finding != stored.finding { fields.append("finding (\(stored.finding.rawValue), signed \(signed.finding.rawValue))") }
-        if signed.position != stored.position { fields.append("position") }
-        if signed.visitedAt != stored.visitedAt { fields.append("visitedAt") }
-        if signed.notes != stored.notes { fields.append("notes") }
-        if signed.officer != stored.officer { fields.append("officer") }
-        if signed.reportId != stored.reportId { fields.append("reportId") }
+        let fields = stored.fieldsDiffering(from: signed).map { field in
+            field == "finding" ? "finding (\(stored.finding.rawValue), signed \(signed.finding.rawValue))" : field
+        }
         return fields.isEmpty ? "its fields" : fields.joined(separator: ", ")
     }
 
+    /// The fields that differ (``Attachment/fieldsDiffering(from:)``), in words.
     static func differences(_ signed: Attachment, _ stored: Attachment) -> String {
-        var fields: [String] = []
-        if signed.sha256 != stored.sha256 { fields.append("sha256") }
-        if signed.byteCount != stored.byteCount { fields.append("byteCount") }
-        if signed.capture != stored.capture { fields.append("capture (EXIF position and time)") }
-        if signed.fileName != stored.fileName { fields.append("fileName") }
-        if signed.contentType != stored.contentType { fields.append("contentType") }
-        if signed.addedAt != stored.addedAt || signed.addedBy != stored.addedBy { fields.append("addedAt/addedBy") }
-        if signed.verificationId != stored.verificationId { fields.append("verificationId") }
+        let fields = stored.fieldsDiffering(from: signed).map { $0 == "capture" ? "capture (EXIF position and time)" : $0 }
         return fields.isEmpty ? "its fields" : fields.joined(separator: ", ")
     }
 }

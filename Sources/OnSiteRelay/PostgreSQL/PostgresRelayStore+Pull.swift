@@ -20,7 +20,7 @@ extension PostgresRelayStore {
         }
         if page.snapshot?.isComplete == false { return page }
         let served = min(page.nextCursor, page.serverVersion)
-        try await withConnection("record the version served to device \(actor.deviceId)") { connection in
+        _ = try await withConnection("record the version served to device \(actor.deviceId)") { connection in
             try await connection.query("""
                 UPDATE device SET served_version = \(served) WHERE id = \(actor.deviceId) AND served_version < \(served)
                 """, logger: logger)
