@@ -6,7 +6,7 @@ import ServiceLifecycle
 /// pushes and pulls wait at most for one batch), then every `compactEveryMinutes`; stops at graceful shutdown. A failed pass is logged and tried again at the next interval: the log
 /// only grows meanwhile, nothing is lost.
 struct LogCompactionService: Service {
-    let store: RelayStore
+    let store: any RelayCompactionStorage
     let retention: LogRetention
     let logger: Logger
 
@@ -25,9 +25,9 @@ struct LogCompactionService: Service {
 }
 
 /// One compaction pass, logged when it removed entries or failed.
-func compactOnce(store: RelayStore, retention: LogRetention, logger: Logger) async {
+func compactOnce(store: any RelayCompactionStorage, retention: LogRetention, logger: Logger) async {
     do {
-        let summary = try await store.compact(retention)
+        let summary = try await store.compact(retention, now: Date())
         if summary.entriesRemoved > 0 {
             logger.notice("log compacted", metadata: [
                 "relay.compactedThrough": .stringConvertible(summary.compactedThrough),

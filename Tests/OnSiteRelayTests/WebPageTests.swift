@@ -153,7 +153,7 @@ struct WebPageTests {
             }
             // When the pages' snapshot is refreshed (only the changed reports read again) and a fresh one is made
             let kept = try await cache.snapshot(for: actor)
-            let fresh = try await store.webSnapshot(for: actor)
+            let fresh = try await WebScopeSnapshot.load(from: store, for: actor)
             // Then they hold the same records and standings
             #expect(Set(kept.entries.keys) == Set(fresh.entries.keys) && kept.serverVersion == fresh.serverVersion)
             for (id, entry) in kept.entries {

@@ -11,7 +11,7 @@ import OnSiteSync
 /// chunk is written at the upload's offset and kept only when its checksum matches; the last chunk makes the
 /// relay verify the whole SHA-256 and the JPEG structure before one atomic rename publishes the blob.
 struct UploadController: Sendable {
-    let store: RelayStore
+    let store: any RelayBlobReferenceStorage
     let blobs: RelayBlobStore
     let limits: SyncLimits
     /// The largest chunk one `PATCH` may carry.
@@ -19,7 +19,7 @@ struct UploadController: Sendable {
     /// Uploads that have not moved for this long are deleted (`uploadExpiryHours`).
     let uploadExpiry: TimeInterval
 
-    init(store: RelayStore, blobs: RelayBlobStore, limits: SyncLimits, maxChunkBytes: Int, uploadExpiry: TimeInterval) {
+    init(store: any RelayBlobReferenceStorage, blobs: RelayBlobStore, limits: SyncLimits, maxChunkBytes: Int, uploadExpiry: TimeInterval) {
         self.store = store
         self.blobs = blobs
         self.limits = limits
@@ -66,7 +66,7 @@ struct UploadController: Sendable {
         let key = UploadKey(sha256: body.sha256, deviceId: actor.deviceId)
         if access.isGranted, let size = blobs.blobSize(body.sha256) {
             blobs.discardUpload(key)  // a stale record of an upload that completed
-            try await store.appendBlobAvailable(body.sha256)  // heals a crash between publish and append
+            _ = try await store.appendBlobAvailable(body.sha256, at: Date())  // heals a crash between publish and append
             return try response(UploadStatus(sha256: body.sha256, byteCount: size, offset: size, complete: true), status: .ok)
         }
         // Whether or not the relay holds the blob, a device that has not shown it holds the bytes gets an
@@ -264,7 +264,7 @@ struct UploadController: Sendable {
     /// Records who uploaded the blob and tells the reports the rules grant.
     private func complete(_ published: Result<PartialUpload, RelayError>, context: RelayRequestContext) async throws -> Response {
         let upload = try published.get()
-        let versions = try await store.blobUploaded(upload.sha256, by: upload.deviceId, byteCount: upload.byteCount)
+        let versions = try await store.blobUploaded(upload.sha256, by: upload.deviceId, byteCount: upload.byteCount, at: Date())
         context.logger.info("blob complete", metadata: [
             "relay.blob": .string(upload.sha256), "relay.bytes": .stringConvertible(upload.byteCount),
             "relay.reports": .stringConvertible(versions.count),

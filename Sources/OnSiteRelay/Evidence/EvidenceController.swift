@@ -5,7 +5,7 @@ import OnSiteSync
 /// `GET /v1/evidence/{reportId}`: the proof of one report's evidence, for `onsite evidence export`
 /// (`Protocol/evidence.md`, "Evidence proofs"). Any device that may see the report may ask.
 struct EvidenceController: Sendable {
-    let store: RelayStore
+    let store: any RelayEvidenceStorage
     let limits: SyncLimits
 
     func addRoutes(to group: RouterGroup<RelayRequestContext>) {

@@ -14,7 +14,7 @@ import OnSiteSync
 /// (receipt time, W3C datetimes or days; `to` is exclusive for a datetime and takes the whole day for a day),
 /// and `lang` (`vi` or `en`, the CSV's headers and words).
 struct ExportController: Sendable {
-    let store: RelayStore
+    let store: any RelayHubStorage
     let catalogue: ExportCatalogue
     /// Records read and written per batch.
     var batchSize = 200

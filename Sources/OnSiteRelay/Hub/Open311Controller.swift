@@ -12,7 +12,7 @@ import OnSiteSync
 /// device's scope and never carrying reporter data. Errors are Open311's array of `{code, description}`
 /// (``Open311ErrorMiddleware``). Paging is an extension: `page` (from 1) and `page_size` (1…1000, default 50).
 struct Open311Controller: Sendable {
-    let store: RelayStore
+    let store: any RelayHubStorage
     let catalogue: ExportCatalogue
     let limits: SyncLimits
     /// The relay's own origin, for photo URLs when a request carries no usable `Host`.

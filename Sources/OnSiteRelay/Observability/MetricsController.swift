@@ -12,7 +12,7 @@ import OnSiteCrypto
 /// machine). Do not set it when the relay serves plain HTTP behind a proxy on the same machine: every request
 /// would then come from loopback.
 struct MetricsController: Sendable {
-    let store: RelayStore
+    let store: any RelayDeviceStorage & RelayMetricsStorage
     let metrics: RelayMetrics
     let loopbackWithoutToken: Bool
 

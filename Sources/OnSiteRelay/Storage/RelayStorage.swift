@@ -10,7 +10,8 @@ import OnSiteSync
 /// the sync routes need push and pull), and so that a store can be brought up one whole, tested facet at a time.
 /// Errors are domain errors (``RelayError`` with its stable ``ErrorCode``); the store does not speak HTTP.
 public typealias RelayStorage = RelayDeviceStorage & RelayDeviceKeyStorage & RelayIdentityStorage & RelaySyncStorage
-    & RelayBlobReferenceStorage & RelayHubStorage & RelayCompactionStorage
+    & RelayBlobReferenceStorage & RelayHubStorage & RelayCompactionStorage & RelayEvidenceStorage & RelayWebStorage
+    & RelayMetricsStorage
 
 /// Enrolled devices, their tokens and when they were last seen.
 public protocol RelayDeviceStorage: Sendable {
@@ -76,6 +77,9 @@ public protocol RelayBlobReferenceStorage: Sendable {
     func appendBlobAvailable(forAttachmentsIn changeSet: ChangeSet, result: PushResult) async throws
     /// Records a whole upload by a device and appends `blob_available` where due; returns the versions appended.
     func blobUploaded(_ sha256: String, by deviceId: String, byteCount: Int64, at date: Date) async throws -> [Int64]
+    /// Appends `blob_available` for every attachment of the blob that lacks it (heals a crash between a blob's
+    /// publication and its append); returns the versions appended.
+    func appendBlobAvailable(_ sha256: String, at date: Date) async throws -> [Int64]
 }
 
 /// The hub's reads (exports, Open311).
@@ -98,5 +102,28 @@ public protocol RelayCompactionStorage: Sendable {
     func logEntries(after version: Int64, limit: Int) async throws -> [LogEntry]
 }
 
+/// The proofs `onsite evidence export` bundles (`Protocol/evidence.md`, "Evidence proofs").
+public protocol RelayEvidenceStorage: Sendable {
+    /// The signed operations that added a report's evidence, each with the chain hash before it and the relay's
+    /// checkpoint at it.
+    /// - Throws: ``RelayError`` `out_of_scope` when the report does not exist or the actor may not see it.
+    func evidenceProof(of reportId: String, for actor: Actor) async throws -> EvidenceProof
+}
+
+/// The supervisors' web pages: the stored reports of a scope, which the pages decode, redact and keep
+/// (``WebScopeCache``).
+public protocol RelayWebStorage: Sendable {
+    /// The server version and the stored records, read together: with `changedAfter` nil, every report in the
+    /// actor's units; with a version, every report changed after it, in scope or not (a report that left the
+    /// scope must leave the page too).
+    func scopeReports(for actor: Actor, changedAfter version: Int64?) async throws -> (serverVersion: Int64, records: [ReportRecord])
+}
+
+/// Figures for `/metrics` the store alone knows.
+public protocol RelayMetricsStorage: Sendable {
+    /// The bytes the store takes on disk (the SQLite file and its log; the PostgreSQL database's size).
+    func databaseBytes() async throws -> Int64
+}
+
 extension RelayStore: RelayDeviceStorage, RelayDeviceKeyStorage, RelayIdentityStorage, RelaySyncStorage, RelayBlobReferenceStorage, RelayHubStorage,
-    RelayCompactionStorage {}
+    RelayCompactionStorage, RelayEvidenceStorage, RelayWebStorage, RelayMetricsStorage {}

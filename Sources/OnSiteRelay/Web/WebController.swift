@@ -14,7 +14,7 @@ import OnSiteSync
 /// origin); the session cookie is HttpOnly, Secure and SameSite=Strict, so another site can neither read it nor
 /// make the browser send it. The token travels only in the sign-in form's body: never in a URL, never logged.
 struct WebController: Sendable {
-    let store: RelayStore
+    let store: any RelayDeviceStorage & RelayBlobReferenceStorage & RelayIdentityStorage & RelayWebStorage
     let blobs: RelayBlobStore
     /// Whether the relay serves TLS: the scheme of its own origin.
     let isTLS: Bool
@@ -30,7 +30,7 @@ struct WebController: Sendable {
     }
     static let maxFormBytes = 4096
 
-    init(store: RelayStore, blobs: RelayBlobStore, isTLS: Bool, sessions: WebSessions = WebSessions()) {
+    init(store: any RelayDeviceStorage & RelayBlobReferenceStorage & RelayIdentityStorage & RelayWebStorage, blobs: RelayBlobStore, isTLS: Bool, sessions: WebSessions = WebSessions()) {
         self.store = store
         self.blobs = blobs
         self.isTLS = isTLS

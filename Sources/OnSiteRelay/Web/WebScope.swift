@@ -49,12 +49,12 @@ final class WebScopeCache: Sendable {
         var units: [String]
     }
 
-    private let store: RelayStore
+    private let store: any RelayIdentityStorage & RelayWebStorage
     private let capacity: Int
     private let cached = Mutex<[Key: (snapshot: WebScopeSnapshot, usedAt: UInt64)]>([:])
     private let ticks = Atomic<UInt64>(0)
 
-    init(store: RelayStore, capacity: Int = 16) {
+    init(store: any RelayIdentityStorage & RelayWebStorage, capacity: Int = 16) {
         self.store = store
         self.capacity = capacity
     }
@@ -72,7 +72,7 @@ final class WebScopeCache: Sendable {
             return hit
         }
         let previous = cached.withLock { $0[key]?.snapshot }
-        let snapshot = try await store.webSnapshot(for: actor, updating: previous)
+        let snapshot = try await WebScopeSnapshot.load(from: store, for: actor, updating: previous)
         cached.withLock { entries in
             entries[key] = (snapshot, tick)
             if entries.count > capacity, let oldest = entries.min(by: { $0.value.usedAt < $1.value.usedAt })?.key {
@@ -83,30 +83,15 @@ final class WebScopeCache: Sendable {
     }
 }
 
-extension RelayStore {
+extension WebScopeSnapshot {
     /// Every report `actor` may see, redacted for its role, with the deadline of its current step, as of the
-    /// server version read in the same transaction.
+    /// server version read with the records.
     ///
     /// With a `previous` snapshot of the same actor, only the reports changed since its version are read and
-    /// decoded (the `report` table's `version` is its last change): one changed report costs one decode, not
+    /// decoded (a report's stored version is its last change): one changed report costs one decode, not
     /// 10,000. A changed report the actor can no longer see leaves the snapshot.
-    func webSnapshot(for actor: Actor, updating previous: WebScopeSnapshot? = nil) async throws -> WebScopeSnapshot {
-        let (version, records) = try await writer.read { db -> (Int64, [ReportRecord]) in
-            let version = try Self.serverVersion(db)
-            let rows: RowCursor
-            if let previous {
-                rows = try Row.fetchCursor(db, sql: "SELECT state FROM report WHERE version > ? AND length(state) > 0",
-                                           arguments: [previous.serverVersion])
-            } else {
-                let filter = Self.scopeFilter(for: actor)
-                rows = try Row.fetchCursor(db, sql: "SELECT state FROM report WHERE length(state) > 0" + filter.sql, arguments: filter.arguments)
-            }
-            var records: [ReportRecord] = []
-            while let row = try rows.next() {
-                records.append(try WireCoding.decode(ReportRecord.self, from: row["state"] as Data))
-            }
-            return (version, records)
-        }
+    static func load(from store: any RelayWebStorage, for actor: Actor, updating previous: WebScopeSnapshot? = nil) async throws -> WebScopeSnapshot {
+        let (version, records) = try await store.scopeReports(for: actor, changedAfter: previous?.serverVersion)
         var rules = previous?.rules ?? [:]
         var entries = previous?.entries ?? [:]
         entries.reserveCapacity(entries.count + records.count)
@@ -127,5 +112,25 @@ extension RelayStore {
         return WebScopeSnapshot(
             serverVersion: version, entries: entries, provinces: Set(entries.values.map(\.record.report.area.province)).sorted(),
             rules: rules)
+    }
+}
+
+extension RelayStore {
+    public func scopeReports(for actor: Actor, changedAfter version: Int64?) async throws -> (serverVersion: Int64, records: [ReportRecord]) {
+        try await writer.read { db -> (Int64, [ReportRecord]) in
+            let serverVersion = try Self.serverVersion(db)
+            let rows: RowCursor
+            if let version {
+                rows = try Row.fetchCursor(db, sql: "SELECT state FROM report WHERE version > ? AND length(state) > 0", arguments: [version])
+            } else {
+                let filter = Self.scopeFilter(for: actor)
+                rows = try Row.fetchCursor(db, sql: "SELECT state FROM report WHERE length(state) > 0" + filter.sql, arguments: filter.arguments)
+            }
+            var records: [ReportRecord] = []
+            while let row = try rows.next() {
+                records.append(try WireCoding.decode(ReportRecord.self, from: row["state"] as Data))
+            }
+            return (serverVersion, records)
+        }
     }
 }
