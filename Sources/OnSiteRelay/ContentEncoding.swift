@@ -43,7 +43,11 @@ enum ContentEncoding {
 
     /// A JSON response, gzip-compressed when the request accepts gzip and the body is large enough to gain.
     static func json<T: Encodable>(_ value: T, for request: Request, status: HTTPResponse.Status = .ok) throws -> Response {
-        let data = try WireCoding.encode(value)
+        json(encoded: try WireCoding.encode(value), for: request, status: status)
+    }
+
+    /// JSON already encoded, compressed when the client accepts it and it is worth it.
+    static func json(encoded data: Data, for request: Request, status: HTTPResponse.Status = .ok) -> Response {
         var response: Response
         if Gzip.isAccepted(byHeader: request.headers[.acceptEncoding]), data.count >= minimumCompressedBytes,
            let compressed = try? Gzip.compress(data, level: 5) {

@@ -21,21 +21,28 @@ extension RelayStore {
     /// progress); what does not fit waits for the next page (`hasMore`). The cursor a page hands the device is
     /// recorded as the newest version served to it (see ``push(_:from:limits:at:)``).
     public func pull(_ request: PullRequest, for actor: Actor, now: Date = Date(), maxPageBytes: Int = SyncLimits().maxPageBytes) async throws -> PullPage {
-        let page = try await writer.read { db in
+        try await servedPull(request, for: actor, now: now, maxPageBytes: maxPageBytes).decoded()
+    }
+
+    /// The page of ``pull(_:for:now:maxPageBytes:)`` with its entries as stored: an operation is decoded only
+    /// when the actor's role may not read all of it (a `create_report` with a reporter to redact).
+    public func servedPull(_ request: PullRequest, for actor: Actor, now: Date = Date(), maxPageBytes: Int = SyncLimits().maxPageBytes) async throws -> ServedPullPage {
+        let served = try await writer.read { db in
             try Self.page(request, for: actor, now: now, maxPageBytes: maxPageBytes, db: db)
         }
         // A snapshot in progress hands no cursor yet. A cursor past the newest version (a device's `since` is its
         // own word) serves nothing beyond it.
-        if page.snapshot?.isComplete == false { return page }
-        let served = min(page.nextCursor, page.serverVersion)
+        let page = served.page
+        if page.snapshot?.isComplete == false { return served }
+        let version = min(page.nextCursor, page.serverVersion)
         try await commits.write { db in
             try db.execute(sql: "UPDATE device SET servedVersion = ? WHERE id = ? AND servedVersion < ?",
-                           arguments: [served, actor.deviceId, served])
+                           arguments: [version, actor.deviceId, version])
         }
-        return page
+        return served
     }
 
-    private static func page(_ request: PullRequest, for actor: Actor, now: Date, maxPageBytes: Int, db: Database) throws -> PullPage {
+    private static func page(_ request: PullRequest, for actor: Actor, now: Date, maxPageBytes: Int, db: Database) throws -> ServedPullPage {
         let newest = try serverVersion(db)
         let compacted = try compactedThrough(db)
         let continuing = request.snapshot.flatMap { $0.isComplete ? nil : $0 }
@@ -52,7 +59,7 @@ extension RelayStore {
 
     /// The reports of the actor's scope after `position.after`, in id order, as their current records.
     private static func snapshotPage(_ request: PullRequest, from position: SnapshotPosition, for actor: Actor, now: Date,
-                                     maxPageBytes: Int, db: Database) throws -> PullPage {
+                                     maxPageBytes: Int, db: Database) throws -> ServedPullPage {
         let newest = try serverVersion(db)
         // The device's word for the snapshot's version: never past what exists.
         let version = min(max(position.version, 0), newest)
@@ -84,10 +91,10 @@ extension RelayStore {
             records.append(Redaction.redacted(try WireCoding.decode(ReportRecord.self, from: data), for: actor.role))
         }
         let reached = SnapshotPosition(version: version, after: records.last?.id ?? position.after, isComplete: complete)
-        return PullPage(
+        return ServedPullPage(page: PullPage(
             changes: [], nextCursor: complete ? version : request.since, hasMore: !complete || newest > version,
             serverVersion: newest, snapshots: records, serverTimeMillis: WireDate.millis(now), snapshot: reached,
-            evidence: evidence, signers: try signerKeys(of: evidence, db: db))
+            evidence: evidence, signers: try signerKeys(of: evidence, db: db)), changes: [])
     }
 
     /// The SQL condition (after `AND`) that keeps the reports `actor` may see, on the `report` table.
@@ -108,7 +115,7 @@ extension RelayStore {
         }
     }
 
-    private static func changesPage(_ request: PullRequest, for actor: Actor, now: Date, maxPageBytes: Int, db: Database) throws -> PullPage {
+    private static func changesPage(_ request: PullRequest, for actor: Actor, now: Date, maxPageBytes: Int, db: Database) throws -> ServedPullPage {
         let since = request.since
         let limit = request.limit
         let newest = try serverVersion(db)
@@ -118,8 +125,8 @@ extension RelayStore {
         var arguments: StatementArguments = [since]
         arguments += filter.arguments
         arguments += [limit + 1]
-        let decoder = WireCoding.makeDecoder()
-        var entries: [LogEntry] = []
+        var entries: [EncodedLogEntry] = []
+        var keyIds: [Int64: String] = [:]
         var bytes = 0
         var hasMore = false
         let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
@@ -130,8 +137,10 @@ extension RelayStore {
                 break
             }
             bytes += data.count
-            let operation = try decoder.decode(SyncOperation.self, from: data)
-            entries.append(LogEntry(version: row["version"], deviceId: row["deviceId"], operation: Redaction.redacted(operation, for: actor.role)))
+            let served = try ServedOperation(stored: data, for: actor.role)
+            let version: Int64 = row["version"]
+            entries.append(EncodedLogEntry(version: version, deviceId: row["deviceId"], operation: served.bytes))
+            keyIds[version] = served.keyId
         }
         var cursor = hasMore ? (entries.last?.version ?? since) : max(since, newest)
         let moves = try scopeChanges(since: since, for: actor, budget: maxPageBytes - bytes, entryVersions: entries.map(\.version), db: db)
@@ -143,10 +152,12 @@ extension RelayStore {
         }
         // Reports backfilled whole travel with their evidence's signed operations (bounded per report).
         let evidence = try moves.snapshots.flatMap { try evidenceEntries(of: $0.id, for: actor.role, db: db).entries }
-        return PullPage(
-            changes: entries, nextCursor: cursor, hasMore: hasMore, serverVersion: newest,
+        let signers = Set(entries.compactMap { keyIds[$0.version] }).union(evidence.compactMap { $0.operation.signature?.keyId })
+        let page = PullPage(
+            changes: [], nextCursor: cursor, hasMore: hasMore, serverVersion: newest,
             snapshots: moves.snapshots.map { Redaction.redacted($0, for: actor.role) }, evictions: moves.evictions,
-            serverTimeMillis: WireDate.millis(now), evidence: evidence, signers: try signerKeys(of: entries + evidence, db: db))
+            serverTimeMillis: WireDate.millis(now), evidence: evidence, signers: try signerKeys(signers, db: db))
+        return ServedPullPage(page: page, changes: entries)
     }
 
     /// Reports whose unit codes changed after `since`: those the actor does not see now but may hold (it saw

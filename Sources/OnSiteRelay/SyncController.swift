@@ -86,8 +86,8 @@ struct SyncController: Sendable {
             throw RelayError.badQuery("after", "is only read with `snapshot`, to continue a snapshot")
         }
         let asked = PullRequest(since: since, limit: limit, snapshot: snapshot)
-        let page = try await store.pull(asked, for: actor, now: Date(), maxPageBytes: limits.maxPageBytes)
+        let page = try await store.servedPull(asked, for: actor, now: Date(), maxPageBytes: limits.maxPageBytes)
         metrics?.recordPullEntries(page.changes.count)
-        return try ContentEncoding.json(page, for: request)
+        return ContentEncoding.json(encoded: try page.encoded(), for: request)
     }
 }

@@ -14,6 +14,15 @@ public enum Redaction {
         }
     }
 
+    /// Whether `role` may read the personal data of every reporter, confidential or not: nothing it is sent
+    /// needs redaction.
+    public static func readsEveryReporter(_ role: Role) -> Bool {
+        switch role {
+        case .hub, .admin: true
+        case .officer, .leader, .supervisor: false
+        }
+    }
+
     /// The report as `role` may see it.
     public static func redacted(_ report: Report, for role: Role) -> Report {
         guard !mayReadReporter(report.reporter, role: role) else { return report }
