@@ -66,6 +66,21 @@ struct RelayFacetStorageTests {
         }
     }
 
+    @Test(arguments: StoreKind.allCases)
+    func theBlobRulesOutliveTheLogAnAttachmentCompactedAwayStillLetsItsUploadMakeThePhotoAvailable(kind: StoreKind) async throws {
+        try await kind.withStoreAndBlobs { store, blobs in
+            try await Sync.enrol(store)
+            _ = try await Sync.push(store, Sync.changeSet(Sync.hub, 1, [(.createReport(Sync.report("r1")), "r1")]), by: Sync.hub)
+            _ = try await Sync.pull(store, since: 0, as: Sync.officer)
+            _ = try await Sync.push(store, Sync.changeSet(Sync.officer, 1, base: 1, [(.addAttachment(Self.attachment("r1")), "r1")]), by: Sync.officer)
+            #expect(try await store.compact(LogRetention(retainDays: nil, retainVersions: 0), now: Sync.now).entriesRemoved == 2)
+            try Self.writePhoto(to: blobs)
+            #expect(try await store.blobAccess(Self.photoHash, for: Sync.officer).isReferenced)
+            #expect(try await store.blobUploaded(Self.photoHash, by: Sync.officer.deviceId, byteCount: Int64(Self.photo.count), at: Sync.now) == [3])
+            #expect(try await store.blobAccess(Self.photoHash, for: Sync.hub).isGranted)
+        }
+    }
+
     // MARK: Hub reads
 
     static func hubReport(_ id: String, ward: String, category: String, status: ReportStatus, receivedDay: Int) -> Report {
