@@ -58,7 +58,7 @@ struct PostgresStoreTests {
 
     @Test func aDatabaseMigratedByANewerRelayIsRefusedAndLeftAsItWas() async throws {
         let location = try await PostgresTestCluster.freshDatabase()
-        try await PostgresRelayStore.withStore(at: location, blobs: PostgresTestCluster.noBlobs) { _ in }
+        try await PostgresRelayStore.migrate(at: location)
         try await Self.execute("INSERT INTO onsite_migration (name, applied_at) VALUES ('p99: from the future', now())", at: location)
         let error = await #expect(throws: PostgresStoreError.self) {
             try await PostgresRelayStore.withStore(at: location, blobs: PostgresTestCluster.noBlobs) { _ in }

@@ -54,7 +54,13 @@ public struct PostgresRelayStore: Sendable, Service {
 
     /// Applies the migrations this relay knows and the database lacks, in one transaction.
     public func migrate() async throws {
-        try await PostgresMigrations.migrate(self)
+        try await PostgresMigrations.migrate(at: location, logger: logger)
+    }
+
+    /// Applies the migrations this relay knows and the database at `location` lacks, in one transaction, without
+    /// opening a store (`onsite-relay migrate`, an import): no pool, no blob folder.
+    public static func migrate(at location: PostgresStoreLocation, logger: Logger = Logger(label: "onsite.relay.postgres")) async throws {
+        try await PostgresMigrations.migrate(at: location, logger: logger)
     }
 
     // MARK: Running statements
