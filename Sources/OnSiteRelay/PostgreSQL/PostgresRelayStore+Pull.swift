@@ -90,34 +90,16 @@ private struct PostgresPullReader {
         return version
     }
 
-    /// The condition (after `AND`) that keeps the reports the actor may see, as in ``RelayStore/scopeFilter(for:)``.
-    private var scopeFilter: String {
-        switch actor.role {
-        case .admin: ""
-        case .officer, .leader: " AND report.assigned_unit = ANY($UNITS)"
-        case .hub, .supervisor:
-            " AND (report.province = ANY($UNITS) OR report.district = ANY($UNITS) OR report.commune = ANY($UNITS) OR report.assigned_unit = ANY($UNITS))"
-        }
-    }
-
-    /// A query whose text uses `$UNITS` for the actor's unit codes (one text[] bind after `binds`).
-    private func query(_ sql: String, _ binds: (inout PostgresBindings) -> Void) -> PostgresQuery {
-        var bindings = PostgresBindings()
-        binds(&bindings)
-        let unitsPlaceholder = "$\(bindings.count + 1)"
-        bindings.append(actor.units.sorted())
-        return PostgresQuery(unsafeSQL: sql.replacingOccurrences(of: "$UNITS", with: unitsPlaceholder), binds: bindings)
-    }
-
     private func snapshotPage(_ request: PullRequest, from position: SnapshotPosition, newest: Int64) async throws -> PullPage {
         let version = min(max(position.version, 0), newest)
         let after = position.after ?? ""
-        let sql = #"SELECT id, state FROM report WHERE length(state) > 0 AND id COLLATE "C" > $1"# + scopeFilter
-            + #" ORDER BY id COLLATE "C" LIMIT $2"#
-        let rows = try await connection.query(query(sql) { binds in
-            binds.append(after)
-            binds.append(Int64(request.limit + 1))
-        }, logger: logger)
+        var statement = PostgresStatement(#"SELECT id, state FROM report WHERE length(state) > 0 AND id COLLATE "C" > "#)
+        let afterPlaceholder = statement.bind(after)
+        statement.append(afterPlaceholder)
+        statement.appendScope(of: actor)
+        let limit = statement.bind(Int64(request.limit + 1))
+        statement.append(#" ORDER BY id COLLATE "C" LIMIT "# + limit)
+        let rows = try await connection.query(statement.query, logger: logger)
         var found: [(id: String, state: Data)] = []
         for try await (id, state) in rows.decode((String, Data).self) { found.append((id, state)) }
         // Each record travels with the signed operations of its evidence, counted in the page's bytes.
@@ -145,12 +127,13 @@ private struct PostgresPullReader {
 
     private func changesPage(_ request: PullRequest, newest: Int64) async throws -> PullPage {
         let since = request.since
-        let sql = "SELECT log.version, log.device_id, log.operation FROM log JOIN report ON report.id = log.report_id WHERE log.version > $1"
-            + scopeFilter + " ORDER BY log.version LIMIT $2"
-        let rows = try await connection.query(query(sql) { binds in
-            binds.append(since)
-            binds.append(Int64(request.limit + 1))
-        }, logger: logger)
+        var statement = PostgresStatement("SELECT log.version, log.device_id, log.operation FROM log JOIN report ON report.id = log.report_id")
+        let sincePlaceholder = statement.bind(since)
+        statement.append(" WHERE log.version > " + sincePlaceholder)
+        statement.appendScope(of: actor)
+        let limit = statement.bind(Int64(request.limit + 1))
+        statement.append(" ORDER BY log.version LIMIT " + limit)
+        let rows = try await connection.query(statement.query, logger: logger)
         let decoder = WireCoding.makeDecoder()
         var entries: [LogEntry] = []
         var bytes = 0
