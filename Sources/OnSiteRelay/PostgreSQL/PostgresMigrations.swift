@@ -18,31 +18,30 @@ enum PostgresMigrations {
         Migration(name: "p1: devices, identity and the log head", body: PostgresRelayStore.createDevicesAndIdentity),
         Migration(name: "p2: device keys", body: PostgresRelayStore.createDeviceKeys),
         Migration(name: "p3: the log", body: PostgresRelayStore.createLog),
+        Migration(name: "p4: blob uploaders, relay state and the hub's columns", body: PostgresRelayStore.createFacetTables),
     ]
 
     /// The key of the advisory lock migrations hold (the bytes of "onsite-m").
     static let lockKey: Int64 = 0x6F6E_7369_7465_2D6D
 
-    static func migrate(_ store: PostgresRelayStore) async throws {
+    static func migrate(at location: PostgresStoreLocation, logger: Logger) async throws {
         let action = "apply the schema migrations"
-        let logger = store.logger
         let connection: PostgresConnection
         do {
-            connection = try await PostgresConnection.connect(configuration: try store.location.connectionConfiguration(), id: 0, logger: logger)
+            connection = try await PostgresConnection.connect(configuration: try location.connectionConfiguration(), id: 0, logger: logger)
         } catch {
-            throw PostgresStoreError.failed(action, at: store.location, error: error)
+            throw PostgresStoreError.failed(action, at: location, error: error)
         }
         do {
-            try await migrate(store, on: connection)
+            try await migrate(at: location, on: connection, logger: logger)
             try? await connection.close()
         } catch {
             try? await connection.close()
-            throw PostgresStoreError.reporting(error, while: action, at: store.location)
+            throw PostgresStoreError.reporting(error, while: action, at: location)
         }
     }
 
-    private static func migrate(_ store: PostgresRelayStore, on connection: PostgresConnection) async throws {
-        let logger = store.logger
+    private static func migrate(at location: PostgresStoreLocation, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
             try await connection.query("""
@@ -54,7 +53,7 @@ enum PostgresMigrations {
             }
             let known = Set(all.map(\.name))
             if let unknown = applied.subtracting(known).sorted().first {
-                throw PostgresStoreError.newerSchema(unknown, at: store.location)
+                throw PostgresStoreError.newerSchema(unknown, at: location)
             }
             for migration in all where !applied.contains(migration.name) {
                 try await migration.body(connection, logger)

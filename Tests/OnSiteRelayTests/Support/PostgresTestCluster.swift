@@ -14,6 +14,9 @@ enum PostgresTestCluster {
     /// The server, started at most once per test process.
     private static let server = Task<PostgresStoreLocation, any Error> { try startServer() }
 
+    /// A blob folder for stores whose tests touch no blob: nothing is ever written there.
+    static let noBlobs = RelayBlobStore(directory: FileManager.default.temporaryDirectory.appendingPathComponent("onsite-no-blobs-\(UUID().uuidString)"))
+
     /// A new, empty database on the test server.
     static func freshDatabase() async throws -> PostgresStoreLocation {
         let server = try await server.value
