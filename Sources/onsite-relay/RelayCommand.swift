@@ -13,7 +13,7 @@ struct RelayCommand: AsyncParsableCommand {
         commandName: "onsite-relay",
         abstract: "The OnSite relay: takes change sets from field devices, merges them, serves the merged state.",
         version: OnSiteVersion.description,
-        subcommands: [Serve.self, Cert.self, DeviceCommand.self, Compact.self, Backup.self, Restore.self, Audit.self])
+        subcommands: [Serve.self, Migrate.self, Cert.self, DeviceCommand.self, Compact.self, Backup.self, Restore.self, Audit.self])
 
     /// Sets a private umask (the store holds token hashes and reporters' phone numbers), then parses and runs.
     static func main() async {
@@ -36,7 +36,7 @@ struct ConfigurationOptions: ParsableArguments {
     @Option(name: .long, help: "The relay's JSON configuration file (see Samples/relay.json).")
     var config: String?
 
-    @Option(name: .long, help: "Overrides the data directory (relay.sqlite and blobs).")
+    @Option(name: .long, help: "Overrides the data directory (relay.sqlite, blobs and the relay's key).")
     var data: String?
 
     func load() throws(RelayConfigurationError) -> RelayConfiguration {

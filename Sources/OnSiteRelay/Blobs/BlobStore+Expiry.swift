@@ -26,6 +26,8 @@ extension RelayBlobStore {
         }
         // Bytes without a record (a crash between the two files, the old format) and temporary files, once old.
         for name in names where !records.contains(name) && !records.contains(name + ".json") {
+            // A lease file stays while its upload does: a relay sharing the folder may hold it open right now.
+            if name.hasSuffix(".lease"), records.contains(name.dropLast(".lease".count) + ".json") { continue }
             let path = uploadsDirectory.appendingPathComponent(name).path
             var info = stat()
             // Only old ones: a young `.tmp` may be a record being written durably right now.
