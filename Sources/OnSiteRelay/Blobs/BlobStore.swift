@@ -9,7 +9,7 @@ import OnSiteStorage
 /// dataDirectory/blobs/<aa>/<sha256>        complete, verified blobs (never anything else)
 /// dataDirectory/uploads/<sha256>.<device>       bytes of one device's upload in progress
 /// dataDirectory/uploads/<sha256>.<device>.json  its device, length, type, durable offset and last change
-/// dataDirectory/uploads/<sha256>.<device>.lease the generation of the request allowed to write it (``UploadClaim``)
+/// dataDirectory/upload-leases/<sha256>.<device> the generation of the request allowed to write it (``UploadClaim``)
 /// ```
 /// (`<device>` is the first 32 hex digits of the SHA-256 of the device id, see ``UploadKey``.)
 ///
@@ -33,6 +33,8 @@ public final class RelayBlobStore: Sendable {
 
     var blobsDirectory: URL { directory.appendingPathComponent("blobs") }
     var uploadsDirectory: URL { directory.appendingPathComponent("uploads") }
+    /// Apart from `uploads/`: a lease file may outlive its upload while a relay sharing the folder holds it open.
+    var leasesDirectory: URL { directory.appendingPathComponent("upload-leases") }
 
     /// Where the complete blob `sha256` lives (or would).
     public func blobPath(_ sha256: String) -> String {
@@ -41,7 +43,7 @@ public final class RelayBlobStore: Sendable {
 
     func uploadDataPath(_ key: UploadKey) -> String { uploadsDirectory.appendingPathComponent(key.fileName).path }
     func uploadMetaPath(_ key: UploadKey) -> String { uploadsDirectory.appendingPathComponent(key.fileName + ".json").path }
-    func uploadLeasePath(_ key: UploadKey) -> String { uploadsDirectory.appendingPathComponent(key.fileName + ".lease").path }
+    func uploadLeasePath(_ key: UploadKey) -> String { leasesDirectory.appendingPathComponent(key.fileName).path }
 
     /// Whether the relay holds the complete, verified blob.
     public func hasBlob(_ sha256: String) -> Bool {
@@ -107,7 +109,7 @@ public final class RelayBlobStore: Sendable {
     ///
     /// - Throws: ``BlobFileError`` when the upload's lease file cannot be used.
     func lease(_ key: UploadKey) throws -> UploadLease {
-        try FileManager.default.createDirectory(at: uploadsDirectory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: leasesDirectory, withIntermediateDirectories: true)
         return leases.take(key, claim: try UploadClaim.take(path: uploadLeasePath(key)))
     }
     func release(_ lease: UploadLease) { leases.release(lease) }
