@@ -74,10 +74,12 @@ struct Serve: AsyncParsableCommand {
         // Held until this function returns: a second `serve` on the same folder refuses, naming this pid.
         let dataFolder = try RelayDataFolder.claim(configuration, logger: logger)
         let hangUp = Self.ignoreHangUp(logger: logger)
-        let server = try RelayServer(configuration: configuration, logger: logger)
+        // The configured store, migrated now (a PostgreSQL store's pool then runs as one of the app's services).
+        let server = try await RelayServer.open(configuration: configuration, logger: logger)
         let scheme = configuration.tls == nil ? "http" : "https"
         let host = configuration.host
         let dataDirectory = configuration.dataDirectory
+        let store = try configuration.storeLocation().description
         let app = try server.makeApplication { port in
             // The one line scripts and tests wait for; unbuffered so a pipe sees it at once.
             let line = "onsite-relay listening on \(scheme)://\(host):\(port) (data: \(dataDirectory))\n"
@@ -85,7 +87,7 @@ struct Serve: AsyncParsableCommand {
         }
         logger.notice("onsite-relay started", metadata: [
             "relay.version": .string(OnSiteVersion.description), "relay.pid": .stringConvertible(getpid()),
-            "relay.data": .string(dataDirectory),
+            "relay.data": .string(dataDirectory), "relay.store": .string(store),
         ])
         try await app.runService()
         // runService returns after SIGTERM or SIGINT once open requests are answered and the server is closed.

@@ -16,7 +16,7 @@ extension RelayConfiguration {
     ///   (``PostgresStoreError`` when the server cannot be reached or refuses); whatever `body` throws.
     public func withStore<T: Sendable>(
         logger: Logger,
-        _ body: (any RelayDeviceStorage & RelayDeviceKeyStorage & RelayIdentityStorage & RelaySyncStorage) async throws -> T
+        _ body: (any RelayStorage) async throws -> T
     ) async throws -> T {
         switch try storeLocation() {
         case .sqlite(let path):
@@ -25,7 +25,8 @@ extension RelayConfiguration {
                 attributes: [.posixPermissions: 0o700])
             return try await body(RelayStore(path: path))
         case .postgresql(let location):
-            return try await PostgresRelayStore.withStore(at: location, logger: logger) { store in try await body(store) }
+            let blobs = RelayBlobStore(directory: URL(fileURLWithPath: dataDirectory))
+            return try await PostgresRelayStore.withStore(at: location, blobs: blobs, logger: logger) { store in try await body(store) }
         }
     }
 
@@ -47,7 +48,7 @@ extension RelayConfiguration {
             let after = try await pool.read { db in try RelayStore.migrator.appliedMigrations(db) }
             return after.filter { !before.contains($0) }
         case .postgresql(let location):
-            try await PostgresRelayStore(location: location, logger: logger).migrate()
+            try await PostgresRelayStore(location: location, blobs: RelayBlobStore(directory: URL(fileURLWithPath: dataDirectory)), logger: logger).migrate()
             return nil
         }
     }
