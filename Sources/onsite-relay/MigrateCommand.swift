@@ -28,7 +28,7 @@ struct Migrate: AsyncParsableCommand {
         case nil:
             print("Migrated \(location): it has every migration this onsite-relay knows.")
         case let names? where names.isEmpty:
-            print("\(location) was up to date: no migration to apply.")
+            print("No migration to apply: \(location) is up to date.")
         case let names?:
             print("Applied \(names.count) migration\(names.count == 1 ? "" : "s") to \(location): \(names.joined(separator: ", ")).")
         }
