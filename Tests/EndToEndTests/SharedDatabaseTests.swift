@@ -129,4 +129,37 @@ struct SharedDatabaseTests {
         #expect(record.attachments.map(\.sha256) == [sha256])
         #expect(!record.isPending(record.attachments[0]), "B's pull told Minh the photo is available")
     }
+
+    @Test("`onsite-relay migrate` applies the store's migrations and exits, on either store; a bad `store` changes nothing")
+    func migrateCommand() async throws {
+        // Given: a relay configured on an empty PostgreSQL database, and a data folder without a SQLite store
+        let url = try await PostgresTestCluster.freshDatabaseURL()
+        let relay = try RelayProcess(extraConfiguration: #""store": ""# + url + #"""#)
+        let sqliteFolder = relay.folder.appendingPathComponent("sqlite-data")
+
+        // When/Then: the PostgreSQL store is migrated, twice without harm, and a device can be enrolled on it
+        let migrated = try run(Binaries.relay, ["migrate", "--config", relay.config.path])
+        #expect(migrated.status == 0, "\(migrated.combined)")
+        #expect(migrated.output.hasPrefix("Migrated the PostgreSQL store postgresql://"), "\(migrated.output)")
+        #expect(migrated.error.contains("migrated the PostgreSQL store"), "each migration applied is logged")
+        let again = try run(Binaries.relay, ["migrate", "--config", relay.config.path])
+        #expect(again.status == 0 && !again.error.contains("migrated the PostgreSQL store"), "nothing left to apply: \(again.combined)")
+        let list = try run(Binaries.relay, ["device", "list", "--config", relay.config.path])
+        #expect(list.status == 0 && list.output.isEmpty, "\(list.combined)")
+
+        // And: the SQLite store in a data folder is created and migrated, then found up to date
+        let sqlite = try run(Binaries.relay, ["migrate", "--data", sqliteFolder.path])
+        #expect(sqlite.status == 0 && sqlite.output.hasPrefix("Applied ") && sqlite.output.contains("v1, "), "\(sqlite.combined)")
+        #expect(FileManager.default.fileExists(atPath: sqliteFolder.appendingPathComponent("relay.sqlite").path))
+        let sqliteAgain = try run(Binaries.relay, ["migrate", "--data", sqliteFolder.path])
+        #expect(sqliteAgain.output.hasPrefix("No migration to apply"), "\(sqliteAgain.combined)")
+
+        // And: a store that is not a PostgreSQL URL is refused with exit 1, naming the variable, touching nothing
+        let empty = relay.folder.appendingPathComponent("untouched")
+        let refused = try ProgramRun.run(URL(fileURLWithPath: "/usr/bin/env"),
+                                         ["ONSITE_RELAY_STORE=mysql://onsite:hunter2@db/onsite", Binaries.relay.path, "migrate", "--data", empty.path])
+        #expect(refused.status == 1)
+        #expect(refused.error.contains("ONSITE_RELAY_STORE") && refused.error.contains("is not a PostgreSQL URL") && !refused.error.contains("hunter2"))
+        #expect(!FileManager.default.fileExists(atPath: empty.path))
+    }
 }
