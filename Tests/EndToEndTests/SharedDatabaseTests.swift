@@ -146,6 +146,10 @@ struct SharedDatabaseTests {
         #expect(again.status == 0 && !again.error.contains("migrated the PostgreSQL store"), "nothing left to apply: \(again.combined)")
         let list = try run(Binaries.relay, ["device", "list", "--config", relay.config.path])
         #expect(list.status == 0 && list.output.isEmpty, "\(list.combined)")
+        // And: the commands that work on the SQLite file itself refuse, saying what to use, rather than touch one
+        let backup = try run(Binaries.relay, ["backup", "--config", relay.config.path, "--to", relay.folder.appendingPathComponent("b.sqlite").path])
+        #expect(backup.status != 0 && backup.error.contains("PostgreSQL database") && backup.error.contains("pg_dump"), "\(backup.combined)")
+        #expect(!FileManager.default.fileExists(atPath: relay.folder.appendingPathComponent("data/relay.sqlite").path))
 
         // And: the SQLite store in a data folder is created and migrated, then found up to date
         let sqlite = try run(Binaries.relay, ["migrate", "--data", sqliteFolder.path])
