@@ -4,7 +4,7 @@ import Foundation
 /// store) may each receive a request for the same device's upload, when the device resumes through the other
 /// relay while its older request still hangs on a dead link.
 ///
-/// `uploads/<sha256>.<device>.lease` holds a generation number (8 bytes). Taking the upload increments it under
+/// `upload-leases/<sha256>.<device>` holds a generation number (8 bytes). Taking the upload increments it under
 /// `flock`; every write, cut and commit of a chunk runs under `flock` after checking that the generation is still
 /// the one taken. So the newest request wins across relays exactly as within one (``UploadLeases``): once another
 /// relay's request has taken the upload, the older request cannot touch the upload's files again and fails with
