@@ -24,7 +24,11 @@ struct LoadBenchmark: AsyncParsableCommand {
     @Option(name: .customLong("push-every"), help: "Seconds between one device's pushes, on a schedule (open loop: 200 devices at 10 s is 20 change sets/s); 0 pushes as soon as the previous answer returns (closed loop).")
     var pushEvery: Double = 0
     @Option(help: "Keep the working folder here instead of a temporary one.") var keep: String?
-    @Option(parsing: .upToNextOption, help: "Extra configuration for the relay, as JSON members (e.g. '\"store\": \"postgresql://…\"').")
+    @Option(help: "Run the relays on this PostgreSQL database (postgresql://USER@HOST:PORT/DATABASE, empty; read back with psql for the check) instead of SQLite.")
+    var store: String?
+    @Option(help: "Relay processes on the one PostgreSQL database (--store) and one data folder; devices are spread over them round-robin.")
+    var relays = 1
+    @Option(parsing: .upToNextOption, help: "Extra configuration for the relay, as JSON members (e.g. '\"log\": {\"retainDays\": 1}').")
     var relayConfiguration: [String] = []
 
     func validate() throws {
@@ -32,6 +36,11 @@ struct LoadBenchmark: AsyncParsableCommand {
         guard (1...3_600).contains(seconds) else { throw ValidationError("--seconds must be 1 to 3600.") }
         guard (1...1_000).contains(operations) else { throw ValidationError("--operations must be 1 to 1000.") }
         guard reports >= 5 else { throw ValidationError("--reports must be at least 5 (one per district).") }
+        guard (1...16).contains(relays) else { throw ValidationError("--relays must be 1 to 16.") }
+        guard relays == 1 || store != nil else { throw ValidationError("--relays \(relays) needs --store postgresql://…: relays share a PostgreSQL database, never a SQLite file.") }
+        if let store, !(store.hasPrefix("postgresql://") || store.hasPrefix("postgres://")) {
+            throw ValidationError("--store must be a postgresql:// URL of an empty database.")
+        }
         guard pushEvery == 0 || (0.01...3_600).contains(pushEvery) else { throw ValidationError("--push-every must be 0 or 0.01 to 3600 seconds.") }
     }
 
@@ -42,8 +51,14 @@ struct LoadBenchmark: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { if keep == nil { try? FileManager.default.removeItem(at: folder) } }
 
-        let relay = try RelayProcess(benchFolder: folder, pageSize: 500, extra: relayConfiguration)
-        relay.openFileLimit = max(4_096, devices * 4)
+        let members = relayConfiguration + (store.map { [#""store": ""# + $0 + #"""#] } ?? [])
+        let relay = try RelayProcess(benchFolder: folder, pageSize: 500, extra: members)
+        // More relays on the same database and data folder, serving the first one's certificate.
+        let others = try (1..<relays).map { index in
+            try RelayProcess(benchFolder: folder.appendingPathComponent("relay-\(index)"), pageSize: 500, sharingWith: relay, extra: members)
+        }
+        let allRelays = [relay] + others
+        for process in allRelays { process.openFileLimit = max(4_096, devices * 4) }
         let hubToken = try relay.addDevice(role: .hub, units: ["dien-bien"])
         let districts = LoadDevice.districts
         print("enrolling \(devices) devices…")
@@ -52,9 +67,9 @@ struct LoadBenchmark: AsyncParsableCommand {
             let district = districts[index % districts.count]
             tokens.append((try relay.addDevice(role: "officer", name: "bench officer \(index)", units: [district]), district))
         }
-        try relay.start()
-        defer { relay.stop() }
-        print("relay: \(relay.url) (TLS, pinned CA); \(devices) devices, \(operations) notes per change set, \(seconds) s"
+        for process in allRelays { try process.start() }
+        defer { for process in allRelays { process.stop() } }
+        print("relay\(relays == 1 ? "" : "s"): \(allRelays.map(\.url).joined(separator: ", ")) (TLS, pinned CA) on \(store == nil ? "SQLite" : "PostgreSQL"); \(devices) devices\(relays == 1 ? "" : " round-robin"), \(operations) notes per change set, \(seconds) s"
               + (pullsBetweenPushes ? ", one pull page between pushes" : ", no pulls"))
 
         // The hub creates the reports the officers write notes on.
@@ -69,7 +84,8 @@ struct LoadBenchmark: AsyncParsableCommand {
         print("first pull on every device…")
         var loadDevices: [LoadDevice] = []
         for (index, entry) in tokens.enumerated() {
-            let client = RelayClient(baseURL: relay.url, token: entry.token, caCertificatePath: relay.caCertificatePath)
+            let target = allRelays[index % allRelays.count]
+            let client = RelayClient(baseURL: target.url, token: entry.token, caCertificatePath: target.caCertificatePath)
             let reportsOfDistrict = reportIds.enumerated().filter { $0.offset % districts.count == districts.firstIndex(of: entry.district) }.map(\.element)
             loadDevices.append(try await LoadDevice(index: index, client: client, reportIds: reportsOfDistrict, notesPerChangeSet: operations))
         }
@@ -88,9 +104,10 @@ struct LoadBenchmark: AsyncParsableCommand {
             return all
         }
         let elapsed = (ContinuousClock.now - start).seconds
-        relay.stop()
+        for process in allRelays { process.stop() }
 
-        let check = try LoadCheck.verify(outcomes, relayDatabase: relay.folder.appendingPathComponent("data/relay.sqlite").path)
+        let check = try store.map { try LoadCheck.verify(outcomes, postgresURL: $0) }
+            ?? LoadCheck.verify(outcomes, relayDatabase: relay.folder.appendingPathComponent("data/relay.sqlite").path)
         var latency = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
         var pulls = 0
         var pulled = 0

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import OnSiteRelayProcess
 
 /// The load benchmark's check: every acknowledged operation is in the relay's log exactly once, and the log holds
 /// no operation of the load's devices that was never acknowledged.
@@ -9,6 +10,7 @@ struct LoadCheck {
     var duplicated = 0
     var unexpected = 0
 
+    /// Checks against the SQLite store's log, read from its file.
     static func verify(_ outcomes: [LoadDevice.Outcome], relayDatabase path: String) throws -> LoadCheck {
         var configuration = Configuration()
         configuration.readonly = true
@@ -23,6 +25,26 @@ struct LoadCheck {
                 logged[row["operationId"], default: 0] += 1
             }
         }
+        return verify(outcomes, logged: logged)
+    }
+
+    /// Checks against the PostgreSQL store's log, read with `psql` (the benchmark links no PostgreSQL client).
+    static func verify(_ outcomes: [LoadDevice.Outcome], postgresURL url: String) throws -> LoadCheck {
+        let devices = Set(outcomes.map(\.deviceId))
+        let result = try ProgramRun.run(URL(fileURLWithPath: "/usr/bin/psql"),
+                                        ["-X", "-q", "-At", "-F", " ", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", "SELECT operation_id, device_id FROM log"])
+        guard result.status == 0 else { throw BenchError("psql could not read the log of the PostgreSQL store: \(result.error)") }
+        var logged: [String: Int] = [:]
+        for line in result.output.split(separator: "\n") {
+            let fields = line.split(separator: " ", maxSplits: 1)
+            guard fields.count == 2, devices.contains(String(fields[1])) else { continue }
+            logged[String(fields[0]), default: 0] += 1
+        }
+        return verify(outcomes, logged: logged)
+    }
+
+    /// `logged`: how many times each operation id of the load's devices is in the log.
+    private static func verify(_ outcomes: [LoadDevice.Outcome], logged: [String: Int]) -> LoadCheck {
         var check = LoadCheck()
         var seen = Set<String>()
         for outcome in outcomes {

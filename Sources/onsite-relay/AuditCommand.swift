@@ -17,10 +17,12 @@ struct Audit: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.load()
-        guard FileManager.default.fileExists(atPath: configuration.storePath) else {
-            throw ValidationError("No relay database at \(configuration.storePath); pass the relay's data folder with --data.")
+        let storePath = try configuration.sqliteStorePath(
+            for: "audit", instead: "Its audit is not built yet; `onsite evidence check` on a device checks the proofs the relay serves.")
+        guard FileManager.default.fileExists(atPath: storePath) else {
+            throw ValidationError("No relay database at \(storePath); pass the relay's data folder with --data.")
         }
-        let store = try RelayStore(path: configuration.storePath)
+        let store = try RelayStore(path: storePath)
         let relayKey = try Ed25519PrivateKey.load(at: configuration.relayKeyPath)?.publicKey
         let report = try await store.audit(relayKey: relayKey, blobs: store.blobs)
         print("log entries: \(report.entriesChecked) (chain checked), checkpoints: \(report.checkpointsChecked)\(relayKey == nil ? " (no relay key in the data folder: signatures not checked)" : "")")

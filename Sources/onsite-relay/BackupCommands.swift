@@ -17,7 +17,8 @@ struct Backup: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.load()
-        let summary = try RelayBackup.write(storePath: configuration.storePath, dataDirectory: configuration.dataDirectory, to: to)
+        let storePath = try configuration.sqliteStorePath(for: "backup", instead: "Back up the database with PostgreSQL's own tools (pg_dump, or the server's continuous archiving) and the data folder's blobs/ and relay-signing.key with the file system's.")
+        let summary = try RelayBackup.write(storePath: storePath, dataDirectory: configuration.dataDirectory, to: to)
         print("Backed up the relay store at version \(summary.serverVersion) (relay \(summary.identity)) with \(summary.deviceCount) device(s) to \(summary.path).")
         if summary.blobsCopied > 0 {
             print("Copied \(summary.blobsCopied) photo(s), \(summary.blobBytes) bytes, to \(summary.blobFolder); keep that folder with the file.")
@@ -48,8 +49,10 @@ struct Restore: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.load()
+        let storePath = try configuration.sqliteStorePath(
+            for: "restore", instead: "Restore the database with PostgreSQL's own tools (pg_restore), with every relay on it stopped.")
         let summary = try RelayRestore.restore(
-            from: from, storePath: configuration.storePath, dataDirectory: configuration.dataDirectory,
+            from: from, storePath: storePath, dataDirectory: configuration.dataDirectory,
             lockFileName: RelayDataFolder.lockFileName, keepDevices: keepDevices)
         print("Restored \(from) at version \(summary.serverVersion)"
               + (summary.previousServerVersion.map { " (the replaced store was at version \($0))" } ?? "")

@@ -18,7 +18,8 @@ struct Compact: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.load()
         if let problem = configuration.log.problem { throw ValidationError(problem + ".") }
-        var store = try RelayStore(path: configuration.storePath)
+        var store = try RelayStore(path: try configuration.sqliteStorePath(
+            for: "compact", instead: "The relays on it fold the log themselves (one at a time) every `log.compactEveryMinutes`."))
         // The boundary's checkpoint is signed with the relay's key when the data folder has it.
         store.checkpointKey = try Ed25519PrivateKey.load(at: configuration.relayKeyPath)
         let summary: CompactionSummary
