@@ -13,7 +13,7 @@ struct RelayCommand: AsyncParsableCommand {
         commandName: "onsite-relay",
         abstract: "The OnSite relay: takes change sets from field devices, merges them, serves the merged state.",
         version: OnSiteVersion.description,
-        subcommands: [Serve.self, Cert.self, DeviceCommand.self, Compact.self, Backup.self, Restore.self, Audit.self])
+        subcommands: [Serve.self, Cert.self, DeviceCommand.self, Compact.self, Backup.self, Restore.self, MigrateStore.self, Audit.self])
 
     /// Sets a private umask (the store holds token hashes and reporters' phone numbers), then parses and runs.
     static func main() async {
