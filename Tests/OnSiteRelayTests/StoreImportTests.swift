@@ -203,6 +203,49 @@ struct StoreImportTests {
         _ = try DataFolderLock(folder: history.dataDirectory, fileName: RelayDataFolder.lockFileName)
     }
 
+    /// Reports pushed into the store of ``movesInBatches()``: more than ``ImportedTable/batchRows`` so every table's keyset
+    /// resumes (`ONSITE_IMPORT_TEST_REPORTS` for a larger run, e.g. 100000 to time a large store).
+    static let batchTestReports = ProcessInfo.processInfo.environment["ONSITE_IMPORT_TEST_REPORTS"].flatMap(Int.init) ?? 1_300
+
+    @Test("a store larger than a batch moves in batches: every row once, pages equal on both stores")
+    func movesInBatches() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("import-batches-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let sqlite = try RelayStore(path: folder + "/relay.sqlite")
+        let hub = Actor(deviceId: "hub", role: .hub, units: ["dien-bien"])
+        let officer = Actor(deviceId: "officer", role: .officer, units: ["phuong-muong-thanh"])
+        for actor in [hub, officer] {
+            try await sqlite.addDevice(DeviceRecord(id: actor.deviceId, name: "Máy \(actor.deviceId)", role: actor.role, units: actor.units.sorted(),
+                                                    tokenHash: "hash-\(actor.deviceId)", createdAt: Self.now))
+        }
+        var sequence: Int64 = 0
+        for start in stride(from: 0, to: Self.batchTestReports, by: 400) {
+            sequence += 1
+            let ids = (start..<min(start + 400, Self.batchTestReports)).map { "r\($0)" }
+            let changeSet = RelaySyncStorageTests.changeSet(hub, sequence, ids.enumerated().map { index, id in
+                (.createReport(RelaySyncStorageTests.report(id, ward: index % 2 == 0 ? "phuong-muong-thanh" : "phuong-him-lam")), id)
+            })
+            _ = try await sqlite.push(changeSet, from: hub, limits: SyncLimits(), at: Self.now)
+        }
+        // Uploaders have a two-column key: the composite keyset resumes too.
+        for index in 0..<600 {
+            _ = try await sqlite.blobUploaded(String(format: "%064x", index), by: index % 2 == 0 ? hub.deviceId : officer.deviceId, byteCount: 10, at: Self.now)
+        }
+        let location = try await PostgresTestCluster.freshDatabase()
+        let summary = try await PostgresStoreImport.run(from: folder, to: location, logger: Self.logger)
+        let rows = Dictionary(uniqueKeysWithValues: summary.tables.map { ($0.table, $0.rows) })
+        #expect(rows["report"] == Self.batchTestReports && rows["log"] == Self.batchTestReports && rows["scopeLog"] == Self.batchTestReports)
+        #expect(rows["blobUploader"] == 600)
+        try await PostgresRelayStore.withStore(at: location, logger: Self.logger) { postgres in
+            #expect(try await postgres.chainHead() == sqlite.chainHead())
+            let head = try await sqlite.serverVersion()
+            for (since, actor) in [(0, officer), (head / 2, officer), (head / 2, hub)] {
+                #expect(try await Self.pull(postgres, since: since, as: actor) == Self.pull(sqlite, since: since, as: actor))
+            }
+        }
+    }
+
     /// The tables of the database's public schema.
     static func tables(in location: PostgresStoreLocation) async throws -> [String] {
         let connection = try await PostgresConnection.connect(configuration: try location.connectionConfiguration(), id: 9, logger: logger)
