@@ -18,6 +18,7 @@ enum PostgresMigrations {
         Migration(name: "p1: devices, identity and the log head", body: PostgresRelayStore.createDevicesAndIdentity),
         Migration(name: "p2: device keys", body: PostgresRelayStore.createDeviceKeys),
         Migration(name: "p3: the log", body: PostgresRelayStore.createLog),
+        Migration(name: "p4: blob uploaders, relay state and the hub's columns", body: PostgresRelayStore.createFacetTables),
     ]
 
     /// The key of the advisory lock migrations hold (the bytes of "onsite-m").
