@@ -19,6 +19,8 @@ final class SQLiteStoreSnapshot: Sendable {
     static func open(_ path: String) async throws -> SQLiteStoreSnapshot {
         var configuration = Configuration()
         configuration.readonly = true
+        // The read transaction spans many accesses, one per batch: GRDB allows it only when asked.
+        configuration.allowsUnsafeTransactions = true
         let queue: DatabaseQueue
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)
