@@ -68,6 +68,9 @@ let package = Package(
         .target(name: "OnSiteRelayProcess"),
         // Fixtures shared by the test targets (seeded generators).
         .target(name: "OnSiteTesting"),
+        // A PostgreSQL server of the tests' own (initdb, pg_ctl on a loopback port), a fresh database per test: the
+        // relay's store tests and the end-to-end tests' relay processes on one database.
+        .target(name: "OnSitePostgresTesting"),
         // A fault-injecting TCP proxy (rate limit, delay, seeded cuts) for end-to-end tests and benchmarks.
         .target(name: "OnSiteLinkProxy"),
 
@@ -152,6 +155,7 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                "OnSitePostgresTesting",
             ]
         ),
         .testTarget(
@@ -164,6 +168,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["OnSiteClient", "OnSiteSync", "OnSiteCore", "OnSiteTesting", "OnSiteRelayProcess", "OnSiteLinkProxy", "OnSiteCrypto", "onsite", "onsite-relay",
+                           "OnSitePostgresTesting",
                            .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ]

@@ -17,6 +17,7 @@ extension RelayConfiguration {
             found = try WireCoding.decode(JSONTree.self, from: data)
             var everything = RelayConfiguration()
             everything.tls = TLS(certificateChain: "", privateKey: "")
+            everything.store = ""
             known = try WireCoding.decode(JSONTree.self, from: try WireCoding.encode(everything))
         } catch {
             throw RelayConfigurationError("The configuration file \(file) is not valid JSON: \(error). Start from Samples/relay.json.")

@@ -7,6 +7,8 @@ import OnSiteSync
 /// {"host": "127.0.0.1", "port": 8443, "dataDirectory": "relay-data",
 ///  "tls": {"certificateChain": "tls/cert.pem", "privateKey": "tls/key.pem"}}
 /// ```
+/// With `"store": "postgresql://onsite@db.example:5432/onsite"` the relay keeps its database in PostgreSQL, where
+/// several relays may share it (with one shared `dataDirectory` for blobs and the relay's key).
 /// Relative paths are resolved against the configuration file's folder. A key the relay does not know is refused
 /// with the nearest known one (``refuseUnknownKeys(in:file:)``).
 public struct RelayConfiguration: Codable, Sendable, Hashable {
@@ -24,8 +26,13 @@ public struct RelayConfiguration: Codable, Sendable, Hashable {
     public var host: String = "127.0.0.1"
     /// 0 picks a free port; the relay prints the one it got.
     public var port: Int = 8443
-    /// Holds `relay.sqlite` and, later, the blob store.
+    /// Holds `relay.sqlite` (unless ``store`` names a PostgreSQL database), the blobs and the relay's key. Relays on
+    /// one PostgreSQL database share one data directory (on a shared file system).
     public var dataDirectory: String = "relay-data"
+    /// Where the database lives: absent, the SQLite file `relay.sqlite` in ``dataDirectory``; or a
+    /// `postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=…]` URL (see ``PostgresStoreLocation``).
+    /// `ONSITE_RELAY_STORE` overrides it.
+    public var store: String?
     /// Required unless ``allowPlainHTTP`` is set and the host is a loopback address.
     public var tls: TLS?
     /// Serve plain HTTP; refused unless the relay binds to loopback (behind a TLS proxy).
@@ -54,6 +61,7 @@ public struct RelayConfiguration: Codable, Sendable, Hashable {
         host = try container.decodeIfPresent(String.self, forKey: .host) ?? defaults.host
         port = try container.decodeIfPresent(Int.self, forKey: .port) ?? defaults.port
         dataDirectory = try container.decodeIfPresent(String.self, forKey: .dataDirectory) ?? defaults.dataDirectory
+        store = try container.decodeIfPresent(String.self, forKey: .store)
         tls = try container.decodeIfPresent(TLS.self, forKey: .tls)
         allowPlainHTTP = try container.decodeIfPresent(Bool.self, forKey: .allowPlainHTTP) ?? defaults.allowPlainHTTP
         pageSize = try container.decodeIfPresent(Int.self, forKey: .pageSize) ?? defaults.pageSize
@@ -78,23 +86,33 @@ public struct RelayConfiguration: Codable, Sendable, Hashable {
         } catch {
             throw RelayConfigurationError("The configuration file \(path) is not valid: \(error.description)")
         }
+        if let store = configuration.store {
+            _ = try RelayStoreLocation.postgresql(store, source: "`store` in \(path)")
+        }
         let base = URL(fileURLWithPath: path).deletingLastPathComponent()
         configuration.resolvePaths(against: base)
         return configuration
     }
 
-    /// Applies `ONSITE_RELAY_HOST`, `_PORT`, `_DATA`, `_TLS_CERT`, `_TLS_KEY` and `_PLAIN_HTTP` overrides.
+    /// Applies `ONSITE_RELAY_HOST`, `_PORT`, `_DATA`, `_STORE`, `_TLS_CERT`, `_TLS_KEY` and `_PLAIN_HTTP` overrides;
+    /// when one is refused, none is applied.
     public mutating func apply(environment: [String: String]) throws(RelayConfigurationError) {
-        if let host = environment["ONSITE_RELAY_HOST"] { self.host = host }
+        var updated = self
+        if let host = environment["ONSITE_RELAY_HOST"] { updated.host = host }
         if let text = environment["ONSITE_RELAY_PORT"] {
             guard let port = Int(text) else { throw RelayConfigurationError("ONSITE_RELAY_PORT must be a port number, not \"\(text)\".") }
-            self.port = port
+            updated.port = port
         }
-        if let data = environment["ONSITE_RELAY_DATA"] { dataDirectory = data }
+        if let data = environment["ONSITE_RELAY_DATA"] { updated.dataDirectory = data }
+        if let store = environment["ONSITE_RELAY_STORE"] {
+            _ = try RelayStoreLocation.postgresql(store, source: "ONSITE_RELAY_STORE")
+            updated.store = store
+        }
         if let cert = environment["ONSITE_RELAY_TLS_CERT"], let key = environment["ONSITE_RELAY_TLS_KEY"] {
-            tls = TLS(certificateChain: cert, privateKey: key)
+            updated.tls = TLS(certificateChain: cert, privateKey: key)
         }
-        if let plain = environment["ONSITE_RELAY_PLAIN_HTTP"] { allowPlainHTTP = ["1", "true", "yes"].contains(plain.lowercased()) }
+        if let plain = environment["ONSITE_RELAY_PLAIN_HTTP"] { updated.allowPlainHTTP = ["1", "true", "yes"].contains(plain.lowercased()) }
+        self = updated
     }
 
     mutating func resolvePaths(against base: URL) {
@@ -119,6 +137,7 @@ public struct RelayConfiguration: Codable, Sendable, Hashable {
             throw RelayConfigurationError("`uploadExpiryHours` must be 0.01 to 8760 hours, not \(uploadExpiryHours).")
         }
         try connections.validate()
+        _ = try storeLocation()
         if let problem = log.problem { throw RelayConfigurationError(problem + ".") }
         if tls == nil {
             guard allowPlainHTTP else {
@@ -135,7 +154,16 @@ public struct RelayConfiguration: Codable, Sendable, Hashable {
     /// The relay's Ed25519 key (32 bytes, 0600), made at first start; it signs log checkpoints.
     public var relayKeyPath: String { URL(fileURLWithPath: dataDirectory).appendingPathComponent("relay-signing.key").path }
 
+    /// The SQLite store's file (used when ``store`` is absent).
     public var storePath: String { URL(fileURLWithPath: dataDirectory).appendingPathComponent("relay.sqlite").path }
+
+    /// The store this configuration names: the SQLite file in the data directory, or the PostgreSQL database of
+    /// ``store``.
+    /// - Throws: ``RelayConfigurationError`` when ``store`` is not a usable `postgresql://` URL.
+    public func storeLocation() throws(RelayConfigurationError) -> RelayStoreLocation {
+        guard let store else { return .sqlite(path: storePath) }
+        return .postgresql(try RelayStoreLocation.postgresql(store, source: "`store`"))
+    }
 }
 
 /// A configuration that cannot be used, with what to change.

@@ -7,11 +7,19 @@ import NIOCore
 import NIOSSL
 import OnSiteSync
 import OnSiteCrypto
+import ServiceLifecycle
 
-/// The relay's HTTP application: routes, authentication, TLS.
+/// The relay's HTTP application: routes, authentication, TLS, on the store of its choice.
+///
+/// The store is whatever implements ``RelayStorage``: the SQLite ``RelayStore`` in the data folder (the default,
+/// ``init(configuration:logger:now:)``), or a ``PostgresRelayStore`` that several relays share
+/// (``init(configuration:storage:blobs:logger:now:)``, or ``open(configuration:logger:now:)`` which reads `store` in the
+/// configuration). Blobs and the relay's key live in the data folder either way (`Protocol/sync.md`, "Several
+/// relays on one PostgreSQL database").
 public struct RelayServer: Sendable {
     public let configuration: RelayConfiguration
-    public let store: RelayStore
+    /// The store every route, service and command of this relay speaks to.
+    public let storage: any RelayStorage
     /// The blob store every upload route shares (one set of upload leases).
     public let blobs: RelayBlobStore
     public let logger: Logger
@@ -22,28 +30,46 @@ public struct RelayServer: Sendable {
     private let catalogue: ExportCatalogue
     private let seen: LastSeenRecorder
 
-    /// Opens the store under the configuration's data directory and sweeps uploads abandoned for longer than
-    /// `uploadExpiryHours`.
+    /// Opens the SQLite store under the configuration's data directory (whatever `store` says) and sweeps uploads
+    /// abandoned for longer than `uploadExpiryHours`.
     public init(configuration: RelayConfiguration, logger: Logger, now: Date = Date()) throws {
         try configuration.validate()
-        try FileManager.default.createDirectory(
-            atPath: configuration.dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        self.configuration = configuration
+        try Self.createDataDirectory(configuration)
         var store = try RelayStore(path: configuration.storePath)
         store.checkpointKey = try Ed25519PrivateKey.loadOrCreate(at: configuration.relayKeyPath)
-        self.store = store
+        try self.init(configuration: configuration, storage: store, logger: logger, now: now)
+    }
+
+    /// A relay on `storage`, opened and migrated by the caller (with its checkpoint key set), its blobs in the
+    /// configuration's data directory (`blobs`: the blob store the storage reads, when it has one); sweeps uploads
+    /// abandoned for longer than `uploadExpiryHours`.
+    ///
+    /// A store that is a ServiceLifecycle `Service` (the PostgreSQL store's connection pool) runs as the first service
+    /// of ``makeApplication(onRunning:)``, so it stops last, after the server has answered its open requests.
+    public init(configuration: RelayConfiguration, storage: any RelayStorage, blobs: RelayBlobStore? = nil, logger: Logger,
+                now: Date = Date()) throws {
+        try configuration.validate()
+        try Self.createDataDirectory(configuration)
+        self.configuration = configuration
+        self.storage = storage
         self.metrics = RelayMetrics()
         self.catalogue = try ExportCatalogue.builtIn()
-        self.seen = LastSeenRecorder(store: store)
-        self.blobs = store.blobs
+        self.seen = LastSeenRecorder(store: storage)
+        self.blobs = blobs ?? RelayBlobStore(directory: URL(fileURLWithPath: configuration.dataDirectory))
         self.logger = logger
         self.connections = ConnectionRegistry(maxConnections: configuration.connections.maxConnections)
-        let swept = blobs.sweepExpiredUploads(olderThan: now.addingTimeInterval(-configuration.uploadExpiry))
+        let swept = self.blobs.sweepExpiredUploads(olderThan: now.addingTimeInterval(-configuration.uploadExpiry))
         if swept > 0 { logger.notice("swept abandoned uploads", metadata: ["relay.uploads": .stringConvertible(swept)]) }
+    }
+
+    private static func createDataDirectory(_ configuration: RelayConfiguration) throws {
+        try FileManager.default.createDirectory(
+            atPath: configuration.dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     }
 
     /// The router with every route, usable on its own in tests.
     public func makeRouter() -> Router<RelayRequestContext> {
+        let store = storage
         let router = Router(context: RelayRequestContext.self)
         router.add(middleware: AccessLogMiddleware(metrics: metrics, routes: RouteTable.relay))
         router.add(middleware: ErrorBodyMiddleware())
@@ -79,14 +105,18 @@ public struct RelayServer: Sendable {
         } else {
             server = .http1(configuration: http1)
         }
-        let store = self.store
+        let store = self.storage
         let retention = configuration.log
         let logger = self.logger
+        // Shut down in reverse order: the server first, then compaction, then the store's pool (if it has one).
+        var services: [any Service] = []
+        if let pool = store as? any Service { services.append(pool) }
+        services.append(LogCompactionService(store: store, retention: retention, logger: logger))
         return Application(
             router: makeRouter(),
             server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "onsite-relay"),
-            services: [LogCompactionService(store: store, retention: retention, logger: logger)],
+            services: services,
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
     }

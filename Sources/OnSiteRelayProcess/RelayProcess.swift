@@ -36,8 +36,14 @@ public final class RelayProcess: @unchecked Sendable {
 
     /// Makes a pilot TLS pair (`onsite-relay cert`) and `relay.json` in `folder` (a new temporary folder when nil).
     ///
-    /// - Parameter extraConfiguration: more keys for `relay.json`, e.g. `"connections": {"maxConnections": 100}`.
-    public init(binary: URL, folder: URL? = nil, pageSize: Int = 50, extraConfiguration: String = "") throws {
+    /// - Parameters:
+    ///   - dataDirectory: the relay's data folder; `folder/data` when nil. Relays on one PostgreSQL store share one.
+    ///   - tlsFrom: a relay whose certificate and CA this one serves too (copied), so that devices pinning that CA
+    ///     reach both: relays behind one name.
+    ///   - extraConfiguration: more keys for `relay.json`, e.g. `"connections": {"maxConnections": 100}` or
+    ///     `"store": "postgresql://…"`.
+    public init(binary: URL, folder: URL? = nil, pageSize: Int = 50, dataDirectory: URL? = nil, tlsFrom: RelayProcess? = nil,
+                extraConfiguration: String = "") throws {
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw RelayProcessError("onsite-relay is not built at \(binary.path); run `swift build` first.")
         }
@@ -46,12 +52,17 @@ public final class RelayProcess: @unchecked Sendable {
         self.folder = folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("onsite-relay-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: self.folder, withIntermediateDirectories: true)
         let tls = self.folder.appendingPathComponent("tls")
-        let made = try ProgramRun.run(binary, ["cert", "--self-signed", "--host", "127.0.0.1", "--out", tls.path])
-        guard made.status == 0 else { throw RelayProcessError("onsite-relay cert failed: \(made.output)\(made.error)") }
+        if let tlsFrom {
+            try FileManager.default.copyItem(at: tlsFrom.folder.appendingPathComponent("tls"), to: tls)
+        } else {
+            let made = try ProgramRun.run(binary, ["cert", "--self-signed", "--host", "127.0.0.1", "--out", tls.path])
+            guard made.status == 0 else { throw RelayProcessError("onsite-relay cert failed: \(made.output)\(made.error)") }
+        }
         caCertificate = tls.appendingPathComponent("ca.pem")
         config = self.folder.appendingPathComponent("relay.json")
+        let data = dataDirectory?.path ?? "data"
         let json = """
-            {"host": "127.0.0.1", "port": 0, "dataDirectory": "data", "pageSize": \(pageSize),
+            {"host": "127.0.0.1", "port": 0, "dataDirectory": "\(data)", "pageSize": \(pageSize),
              "tls": {"certificateChain": "tls/cert.pem", "privateKey": "tls/key.pem"}\(extraConfiguration.isEmpty ? "" : ", " + extraConfiguration)}
             """
         try Data(json.utf8).write(to: config)

@@ -21,6 +21,8 @@ struct LoadBenchmark: AsyncParsableCommand {
     @Option(help: "Reports the hub creates before the load, spread over the districts.") var reports = 1_000
     @Flag(name: .customLong("pulls"), inversion: .prefixedNo, help: "Pull one page between pushes (--no-pulls: push only, to see the push path alone).")
     var pullsBetweenPushes = true
+    @Option(name: .customLong("push-every"), help: "Seconds between one device's pushes, on a schedule (open loop: 200 devices at 10 s is 20 change sets/s); 0 pushes as soon as the previous answer returns (closed loop).")
+    var pushEvery: Double = 0
     @Option(help: "Keep the working folder here instead of a temporary one.") var keep: String?
     @Option(parsing: .upToNextOption, help: "Extra configuration for the relay, as JSON members (e.g. '\"store\": \"postgresql://…\"').")
     var relayConfiguration: [String] = []
@@ -30,6 +32,7 @@ struct LoadBenchmark: AsyncParsableCommand {
         guard (1...3_600).contains(seconds) else { throw ValidationError("--seconds must be 1 to 3600.") }
         guard (1...1_000).contains(operations) else { throw ValidationError("--operations must be 1 to 1000.") }
         guard reports >= 5 else { throw ValidationError("--reports must be at least 5 (one per district).") }
+        guard pushEvery == 0 || (0.01...3_600).contains(pushEvery) else { throw ValidationError("--push-every must be 0 or 0.01 to 3600 seconds.") }
     }
 
     func run() async throws {
@@ -71,12 +74,14 @@ struct LoadBenchmark: AsyncParsableCommand {
             loadDevices.append(try await LoadDevice(index: index, client: client, reportIds: reportsOfDistrict, notesPerChangeSet: operations))
         }
 
-        print("load for \(seconds) s…")
+        let interval = pushEvery > 0 ? Duration.milliseconds(Int64(pushEvery * 1_000)) : nil
+        print("load for \(seconds) s, " + (interval == nil ? "each device pushing as soon as its previous answer returns (closed loop)…"
+                                         : "each device pushing once every \(pushEvery) s (open loop, \(String(format: "%.1f", Double(devices) / pushEvery)) change sets/s offered)…"))
         let deadline = ContinuousClock.now + .seconds(seconds)
         let start = ContinuousClock.now
         let outcomes = try await withThrowingTaskGroup(of: LoadDevice.Outcome.self) { group in
             for device in loadDevices {
-                group.addTask { try await device.run(until: deadline, pulling: pullsBetweenPushes) }
+                group.addTask { try await device.run(until: deadline, pulling: pullsBetweenPushes, pushEvery: interval) }
             }
             var all: [LoadDevice.Outcome] = []
             for try await outcome in group { all.append(outcome) }
@@ -105,7 +110,12 @@ struct LoadBenchmark: AsyncParsableCommand {
         print("")
         print("devices \(devices), \(String(format: "%.1f", elapsed)) s: \(changeSets) change sets, \(check.acknowledged) operations acknowledged, \(rejected) refused")
         print("throughput: \(String(format: "%.0f", Double(check.acknowledged) / elapsed)) operations/s, \(String(format: "%.0f", Double(changeSets) / elapsed)) change sets/s")
-        print("push latency: p50 \(ms(50)), p95 \(ms(95)), p99 \(ms(99)), max \(String(format: "%.1f ms", Double(latency.max) / 1_000))")
+        print("push latency" + (interval == nil ? "" : " (from when each push was due)") + ": p50 \(ms(50)), p95 \(ms(95)), p99 \(ms(99)), max \(String(format: "%.1f ms", Double(latency.max) / 1_000))")
+        if interval == nil {
+            // Little's law: in a closed loop every device waits for all the others, so the latency is the
+            // devices over the throughput, whatever the relay does per request.
+            print("closed loop: \(devices) devices / \(String(format: "%.0f", Double(changeSets) / elapsed)) change sets/s = \(String(format: "%.0f", Double(devices) / max(Double(changeSets) / elapsed, 0.001) * 1_000)) ms per cycle (push and pull) for each device")
+        }
         print("pulls between pushes: \(pulls) pages, \(pulled) entries; failed exchanges retried: \(failures)")
         print("check: \(check.lost) lost, \(check.duplicated) duplicated, \(check.unexpected) in the log but never acknowledged")
         print("limit: raw SQLite, one durable commit per change set of \(operations) rows (WAL, synchronous=FULL), one writer: \(String(format: "%.0f", commitLimit)) commits/s")

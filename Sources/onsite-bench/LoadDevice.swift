@@ -51,14 +51,29 @@ struct LoadDevice: Sendable {
         startCursor = request.since
     }
 
-    func run(until deadline: ContinuousClock.Instant, pulling: Bool) async throws -> Outcome {
+    /// Pushes until `deadline`. With no `pushEvery`, each push starts when the previous answer (and pull) is done:
+    /// a closed loop, where the latency is set by how many devices wait (N devices at X change sets/s wait about
+    /// N/X each). With `pushEvery`, each push is due on a schedule (the first at a random offset, then one every
+    /// interval): an open loop, the load of devices that sync at that pace. A push that starts late, behind a slow
+    /// answer, is timed from when it was due, so a stall is counted in full (no coordinated omission).
+    func run(until deadline: ContinuousClock.Instant, pulling: Bool, pushEvery: Duration? = nil) async throws -> Outcome {
         var outcome = Outcome(deviceId: deviceId)
+        var due = ContinuousClock.now
+        if let pushEvery {
+            due += pushEvery * Double.random(in: 0..<1)
+        }
         var counters = WireCounters()
         var cursor = startCursor
         var sequence: Int64 = 0
         var counter: UInt32 = 0
         var generator = SystemRandomNumberGenerator()
         while ContinuousClock.now < deadline {
+            if let pushEvery {
+                if due >= deadline { break }
+                if due > ContinuousClock.now { try await Task.sleep(until: due) }
+            } else {
+                due = ContinuousClock.now
+            }
             sequence += 1
             let now = Int64(Date().timeIntervalSince1970 * 1_000)
             let operations = (0..<notesPerChangeSet).map { _ in
@@ -70,9 +85,9 @@ struct LoadDevice: Sendable {
             }
             let changeSet = ChangeSet(deviceId: deviceId, sequence: sequence, baseVersion: cursor, operations: operations)
             let outgoing = OutgoingChangeSet(id: changeSet.id, body: try WireCoding.encode(changeSet), operationCount: operations.count)
-            let start = ContinuousClock.now
             let result = try await pushUntilAnswered(outgoing, failures: &outcome.failures, counters: &counters)
-            outcome.pushMicros.append(UInt64(max(0, (ContinuousClock.now - start).seconds * 1_000_000)))
+            outcome.pushMicros.append(UInt64(max(0, (ContinuousClock.now - due).seconds * 1_000_000)))
+            if let pushEvery { due += pushEvery }
             for answer in result.results {
                 if answer.outcome == .rejected { outcome.rejected += 1 } else { outcome.acknowledged.append(answer.operationId) }
             }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import OnSiteCore
 import OnSiteCrypto
 import OnSiteRelay
@@ -30,13 +31,11 @@ struct DeviceCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try options.load()
-            try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-            let store = try RelayStore(path: configuration.storePath)
             let token = try DeviceToken.generate()
             let device = DeviceRecord(
                 id: UUID().uuidString.lowercased(), name: VietnameseText.normalized(name), role: role,
                 units: units, tokenHash: token.hashHex, createdAt: Date())
-            try await store.addDevice(device)
+            try await configuration.withStore(logger: commandLogger) { store in try await store.addDevice(device) }
             if json {
                 print("{\"deviceId\":\"\(device.id)\",\"token\":\"\(token.rawValue)\"}")
             } else {
@@ -61,9 +60,10 @@ struct DeviceCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let store = try RelayStore(path: try options.load().storePath)
-            let seen = try await store.lastSeen()
-            let listed = try await store.devices().map { device in
+            let (seen, devices) = try await options.load().withStore(logger: commandLogger) { store in
+                (try await store.lastSeen(), try await store.devices())
+            }
+            let listed = devices.map { device in
                 Listed(deviceId: device.id, name: device.name, role: device.role.rawValue, state: device.isRevoked ? "revoked" : "active",
                        units: device.units, createdAt: device.createdAt, revokedAt: device.revokedAt, lastSeenAt: seen[device.id])
             }
@@ -90,9 +90,11 @@ struct DeviceCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON: deviceId and token.") var json = false
 
         func run() async throws {
-            let store = try RelayStore(path: try options.load().storePath)
             let token = try DeviceToken.generate()
-            guard let device = try await store.rotateToken(of: deviceId, newTokenHash: token.hashHex, at: Date()) else {
+            let rotated = try await options.load().withStore(logger: commandLogger) { store in
+                try await store.rotateToken(of: deviceId, newTokenHash: token.hashHex, at: Date())
+            }
+            guard let device = rotated else {
                 throw ValidationError("No device \(deviceId) on this relay; `onsite-relay device list` shows them.")
             }
             if json {
@@ -112,8 +114,10 @@ struct DeviceCommand: AsyncParsableCommand {
         @Argument(help: "The device id.") var deviceId: String
 
         func run() async throws {
-            let store = try RelayStore(path: try options.load().storePath)
-            guard try await store.revokeDevice(id: deviceId, at: Date()) else {
+            let revoked = try await options.load().withStore(logger: commandLogger) { store in
+                try await store.revokeDevice(id: deviceId, at: Date())
+            }
+            guard revoked else {
                 throw ValidationError("No device \(deviceId) on this relay; `onsite-relay device list` shows them.")
             }
             print("Revoked device \(deviceId). Its unsynced work stays on the device.")
@@ -122,3 +126,11 @@ struct DeviceCommand: AsyncParsableCommand {
 }
 
 extension Role: ExpressibleByArgument {}
+
+/// The logger of the commands that open the store: notices and worse (a PostgreSQL migration applied), on
+/// standard error; standard output stays the command's answer.
+let commandLogger: Logger = {
+    var logger = Logger(label: "onsite-relay")
+    logger.logLevel = .notice
+    return logger
+}()

@@ -13,7 +13,7 @@ struct RelayCommand: AsyncParsableCommand {
         commandName: "onsite-relay",
         abstract: "The OnSite relay: takes change sets from field devices, merges them, serves the merged state.",
         version: OnSiteVersion.description,
-        subcommands: [Serve.self, Cert.self, DeviceCommand.self, Compact.self, Backup.self, Restore.self, MigrateStore.self, Audit.self])
+        subcommands: [Serve.self, Migrate.self, Cert.self, DeviceCommand.self, Compact.self, Backup.self, Restore.self, Audit.self])
 
     /// Sets a private umask (the store holds token hashes and reporters' phone numbers), then parses and runs.
     static func main() async {
@@ -36,7 +36,7 @@ struct ConfigurationOptions: ParsableArguments {
     @Option(name: .long, help: "The relay's JSON configuration file (see Samples/relay.json).")
     var config: String?
 
-    @Option(name: .long, help: "Overrides the data directory (relay.sqlite and blobs).")
+    @Option(name: .long, help: "Overrides the data directory (relay.sqlite, blobs and the relay's key).")
     var data: String?
 
     func load() throws(RelayConfigurationError) -> RelayConfiguration {
@@ -74,10 +74,12 @@ struct Serve: AsyncParsableCommand {
         // Held until this function returns: a second `serve` on the same folder refuses, naming this pid.
         let dataFolder = try RelayDataFolder.claim(configuration, logger: logger)
         let hangUp = Self.ignoreHangUp(logger: logger)
-        let server = try RelayServer(configuration: configuration, logger: logger)
+        // The configured store, migrated now (a PostgreSQL store's pool then runs as one of the app's services).
+        let server = try await RelayServer.open(configuration: configuration, logger: logger)
         let scheme = configuration.tls == nil ? "http" : "https"
         let host = configuration.host
         let dataDirectory = configuration.dataDirectory
+        let store = try configuration.storeLocation().description
         let app = try server.makeApplication { port in
             // The one line scripts and tests wait for; unbuffered so a pipe sees it at once.
             let line = "onsite-relay listening on \(scheme)://\(host):\(port) (data: \(dataDirectory))\n"
@@ -85,7 +87,7 @@ struct Serve: AsyncParsableCommand {
         }
         logger.notice("onsite-relay started", metadata: [
             "relay.version": .string(OnSiteVersion.description), "relay.pid": .stringConvertible(getpid()),
-            "relay.data": .string(dataDirectory),
+            "relay.data": .string(dataDirectory), "relay.store": .string(store),
         ])
         try await app.runService()
         // runService returns after SIGTERM or SIGINT once open requests are answered and the server is closed.

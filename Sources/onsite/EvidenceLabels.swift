@@ -18,6 +18,13 @@ struct EvidenceLabels {
         switch mark.state {
         case .verified:
             return vi ? "[đã xác thực: ký bởi thiết bị \(device)]" : "[verified: signed by device \(device)]"
+        case .altered where mark.receivedSha256 != nil:
+            let received = (mark.receivedSha256 ?? "").prefix(12)
+            let signer = mark.deviceName == nil && mark.deviceId == nil ? "" : (vi ? " (thiết bị \(device) đã ký)" : " (signed by device \(device))")
+            let others = mark.fields.filter { $0 != "bytes" }
+            let also = others.isEmpty ? "" : (vi ? "; cả \(others.joined(separator: ", ")) cũng khác bản đã ký" : "; \(others.joined(separator: ", ")) also differ from what was signed")
+            return vi ? "[CẢNH BÁO: máy chủ gửi ảnh có nội dung băm ra \(received)…, khác SHA-256 trong bản ghi\(signer)\(also); ảnh đã bị sửa trên máy chủ, máy này đã loại bỏ]"
+                      : "[WARNING: the relay served bytes that hash to \(received)…, not the SHA-256 of the record\(signer)\(also); the photo was changed on the relay and this device discarded it]"
         case .altered:
             let fields = mark.fields.joined(separator: ", ")
             return vi ? "[CẢNH BÁO: \(fields) khác với bản thiết bị \(device) đã ký\(version); dữ liệu đã bị sửa sau khi ký]"
@@ -71,19 +78,19 @@ struct EvidenceLabels {
 
 extension EvidenceLabels {
     /// The evidence section of `onsite show`: each verification, photo and workflow step with its mark.
-    func printMarks(_ marks: [EvidenceMark], of record: ReportRecord, time: LocalTimeFormat) {
+    func printMarks(_ marks: [EvidenceMark], of record: ReportRecord, labels: ReportLabels) {
         guard !marks.isEmpty else { return }
         print("  " + (vi ? "Chữ ký bằng chứng:" : "Evidence signatures:"))
         for mark in marks {
             let what: String
             switch mark.item {
             case .verification:
-                let visited = record.verifications.first { $0.id == mark.recordId }.map { time.dateTime($0.visitedAt) } ?? ""
+                let visited = record.verifications.first { $0.id == mark.recordId }.map { labels.time.dateTime($0.visitedAt) } ?? ""
                 what = "\(item(.verification)) \(visited)"
             case .photo:
                 what = "\(item(.photo)) \(record.attachments.first { $0.id == mark.recordId }?.fileName ?? mark.recordId.uuidString)"
             case .step:
-                what = "\(item(.step)) \(record.events.first { $0.id == mark.recordId }?.action ?? mark.recordId.uuidString)"
+                what = "\(item(.step)) " + (record.events.first { $0.id == mark.recordId }.map { labels.event($0, units: nil) } ?? mark.recordId.uuidString)
             }
             print("    \(what): \(self.mark(mark))")
         }

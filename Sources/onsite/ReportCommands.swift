@@ -156,7 +156,7 @@ struct Show: AsyncParsableCommand, ReplicaCommand {
             print("  " + (l.vi ? "Lịch sử:" : "History:"))
             for event in record.events { print("    " + l.event(event, units: units)) }
         }
-        EvidenceLabels(language: lang).printMarks(try await client.evidenceMarks(of: report), of: record, time: l.time)
+        EvidenceLabels(language: lang).printMarks(try await client.evidenceMarks(of: report), of: record, labels: l)
         if detail.view.pendingOperations > 0 {
             print("  " + (l.vi ? "\(detail.view.pendingOperations) thay đổi chưa đồng bộ." : "\(detail.view.pendingOperations) change(s) not yet synced."))
         }

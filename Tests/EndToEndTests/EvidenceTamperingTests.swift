@@ -90,6 +90,8 @@ struct EvidenceTamperingTests {
         let shown = try supervisor.onsite("show", world.reportId, "--lang", "en")
         #expect(shown.output.contains("[verified: signed by device Lò Thị Lan"), "\(shown.combined)")
         #expect(!shown.output.contains("WARNING"), "\(shown.combined)")
+        // Workflow steps are named in words, as in the history, not by their action codes
+        #expect(!shown.output.contains("workflow step transition:"), "\(shown.combined)")
         let vietnamese = try supervisor.onsite("show", world.reportId)
         #expect(vietnamese.output.contains("[đã xác thực: ký bởi thiết bị Lò Thị Lan"))
         let json = try supervisor.onsite("show", world.reportId, "--json")
@@ -150,12 +152,13 @@ struct EvidenceTamperingTests {
         #expect(verified.output.contains("its chain hash does not match the relay's signed checkpoint"), "\(verified.combined)")
     }
 
-    @Test("a photo byte changed in the relay's blob store: audit names the blob, verify refuses the bundle that lacks it")
+    @Test("a photo byte changed in the relay's blob store: audit names the blob, the sync refuses it and show flags it, verify refuses the bundle that lacks it")
     func photoByte() throws {
         let world = try World()
         world.relay.stop()
         let blob = world.relay.folder.appendingPathComponent("data/blobs/\(world.photoHash.prefix(2))/\(world.photoHash)")
         var bytes = try Data(contentsOf: blob)
+        let original = bytes
         bytes[bytes.count / 2] ^= 0x01
         try bytes.write(to: blob)
         try world.relay.start()
@@ -164,12 +167,35 @@ struct EvidenceTamperingTests {
         #expect(audit.output.contains("photo"), "\(audit.combined)")
         #expect(audit.output.contains("its bytes were changed"))
         let supervisor = try world.supervisor("d")
+        // The photo sync refuses the altered bytes and says which photo, and what they hashed to
+        let photos = try supervisor.onsite("sync", "--photos")
+        #expect(photos.status != 0, "\(photos.combined)")
+        #expect(photos.combined.contains("do not match their records"), "\(photos.combined)")
+        // show flags the photo (its signature still verifies: the bytes are what changed), in words and in JSON
+        let shown = try supervisor.onsite("show", world.reportId, "--lang", "en")
+        #expect(shown.output.contains("[WARNING: the relay served bytes that hash to"), "\(shown.combined)")
+        #expect(shown.output.contains("the photo was changed on the relay"))
+        let vietnamese = try supervisor.onsite("show", world.reportId)
+        #expect(vietnamese.output.contains("ảnh đã bị sửa trên máy chủ"), "\(vietnamese.combined)")
+        let json = try supervisor.onsite("show", world.reportId, "--json")
+        #expect(json.output.contains("\"state\" : \"altered\""), "\(json.combined)")
+        #expect(json.output.contains("\"receivedSha256\""))
+        // The verification and the workflow steps are untouched: still verified
+        #expect(shown.output.contains("[verified: signed by device Lò Thị Lan"))
         let (exported, path) = try world.export(from: supervisor, "photo.onsite-evidence")
         #expect(exported.status == 0, "\(exported.combined)")
         #expect(exported.output.contains("Missing photo"), "\(exported.combined)")
         let verified = try world.verify(path)
         #expect(verified.status == 1)
         #expect(verified.output.contains("not in the bundle"), "\(verified.combined)")
+        // When the operator puts the right bytes back, the next photo sync fetches them and the flag goes
+        world.relay.stop()
+        try original.write(to: blob)
+        try world.relay.start()
+        let healed = try supervisor.onsite("sync", "--photos")
+        #expect(healed.status == 0, "\(healed.combined)")
+        let after = try supervisor.onsite("show", world.reportId, "--lang", "en")
+        #expect(!after.output.contains("WARNING"), "\(after.combined)")
     }
 
     @Test("a bundle tampered after export: a photo byte, a position in its record: verify refuses; a hostile header is refused clearly")

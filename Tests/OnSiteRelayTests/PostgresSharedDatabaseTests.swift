@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import OnSiteCore
-import OnSiteRelay
+@testable import OnSiteRelay
 import OnSiteSync
 import PostgresNIO
 import Synchronization
@@ -23,8 +23,8 @@ struct PostgresSharedDatabaseTests {
     /// Runs `body` with two stores on one fresh database.
     func withTwoStores(_ body: (PostgresRelayStore, PostgresRelayStore, PostgresStoreLocation) async throws -> Void) async throws {
         let location = try await PostgresTestCluster.freshDatabase()
-        try await PostgresRelayStore.withStore(at: location) { first in
-            try await PostgresRelayStore.withStore(at: location) { second in
+        try await PostgresRelayStore.withStore(at: location, blobs: PostgresTestCluster.noBlobs) { first in
+            try await PostgresRelayStore.withStore(at: location, blobs: PostgresTestCluster.noBlobs) { second in
                 try await body(first, second, location)
             }
         }
@@ -106,6 +106,29 @@ struct PostgresSharedDatabaseTests {
             }
             #expect(try await first.serverVersion() == expected.last)
             #expect(try await first.chainHead() == second.chainHead())
+        }
+    }
+
+    @Test func aRelayCompactingWhileAnotherFoldsSkipsItsPassAndTheNextOneFolds() async throws {
+        try await withTwoStores { first, second, location in
+            try await Sync.enrol(first)
+            _ = try await Sync.push(first, Sync.changeSet(Sync.hub, 1, (1...4).map { (.createReport(Sync.report("r\($0)")), "r\($0)") }), by: Sync.hub)
+            let everything = LogRetention(retainDays: nil, retainVersions: 0)
+            // Another relay in the middle of a compaction batch: its transaction holds the compaction lock.
+            let folding = try await PostgresStoreTests.connect(location)
+            let logger = Logger(label: "test.postgres")
+            try await folding.query("BEGIN", logger: logger)
+            try await folding.query("SELECT pg_advisory_xact_lock(\(PostgresRelayStore.compactionLockKey))", logger: logger)
+            let skipped = try await second.compact(everything, now: Sync.now)
+            #expect(skipped == CompactionSummary(compactedThrough: 0, entriesRemoved: 0))
+            #expect(try await second.logEntries(after: 0, limit: 10).count == 4)
+            try await folding.query("ROLLBACK", logger: logger)
+            try await folding.close()
+            #expect(try await second.compact(everything, now: Sync.now) == CompactionSummary(compactedThrough: 4, entriesRemoved: 4))
+            #expect(try await first.compactedThrough() == 4)
+            // Pushes go on after the fold, from the head it left.
+            let next = try await Sync.push(first, Sync.changeSet(Sync.hub, 2, [(.addNote(Note(author: "IOC", at: Sync.now, text: "Sau")), "r1")]), by: Sync.hub)
+            #expect(next.results.map(\.version) == [5])
         }
     }
 }

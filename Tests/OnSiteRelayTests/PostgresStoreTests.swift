@@ -41,13 +41,13 @@ struct PostgresStoreTests {
         // Eight relays start at once on an empty database: the advisory lock lets one migrate, the others see it done.
         try await withThrowingTaskGroup(of: RelayIdentity.self) { group in
             for _ in 0..<8 {
-                group.addTask { try await PostgresRelayStore.withStore(at: location) { try await $0.identity() } }
+                group.addTask { try await PostgresRelayStore.withStore(at: location, blobs: PostgresTestCluster.noBlobs) { try await $0.identity() } }
             }
             var identities = Set<RelayIdentity>()
             for try await identity in group { identities.insert(identity) }
             #expect(identities.count == 1)
         }
-        try await PostgresRelayStore.withStore(at: location) { store in
+        try await PostgresRelayStore.withStore(at: location, blobs: PostgresTestCluster.noBlobs) { store in
             try await store.migrate()
             #expect(try await store.identity().epoch == 1)
         }
@@ -58,10 +58,10 @@ struct PostgresStoreTests {
 
     @Test func aDatabaseMigratedByANewerRelayIsRefusedAndLeftAsItWas() async throws {
         let location = try await PostgresTestCluster.freshDatabase()
-        try await PostgresRelayStore.withStore(at: location) { _ in }
+        try await PostgresRelayStore.withStore(at: location, blobs: PostgresTestCluster.noBlobs) { _ in }
         try await Self.execute("INSERT INTO onsite_migration (name, applied_at) VALUES ('p99: from the future', now())", at: location)
         let error = await #expect(throws: PostgresStoreError.self) {
-            try await PostgresRelayStore.withStore(at: location) { _ in }
+            try await PostgresRelayStore.withStore(at: location, blobs: PostgresTestCluster.noBlobs) { _ in }
         }
         #expect(error?.description.contains("p99: from the future") == true)
         #expect(try await Self.migrationNames(at: location).contains("p99: from the future"))
@@ -71,7 +71,7 @@ struct PostgresStoreTests {
         // Port 1 on loopback: nothing listens there; the migrations' own connection fails at once.
         let location = PostgresStoreLocation(host: "127.0.0.1", port: 1, username: "relay", password: "s3cret", database: "onsite", tlsMode: .disable)
         let error = await #expect(throws: PostgresStoreError.self) {
-            try await PostgresRelayStore.withStore(at: location) { _ in }
+            try await PostgresRelayStore.withStore(at: location, blobs: PostgresTestCluster.noBlobs) { _ in }
         }
         #expect(error?.description.contains("127.0.0.1:1/onsite") == true)
         #expect(error?.description.contains("s3cret") == false)

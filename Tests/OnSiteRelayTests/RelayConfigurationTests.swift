@@ -45,4 +45,66 @@ struct RelayConfigurationTests {
     func notJSON() {
         #expect(throws: RelayConfigurationError.self) { _ = try Self.load("port: 8443") }
     }
+
+    // MARK: The store
+
+    @Test("Without `store` the relay keeps the SQLite file in its data folder, alone")
+    func storeAbsent() throws {
+        let configuration = try Self.load(#"{"dataDirectory": "/srv/onsite/data"}"#)
+        #expect(configuration.store == nil)
+        let location = try configuration.storeLocation()
+        #expect(location == .sqlite(path: "/srv/onsite/data/relay.sqlite"))
+        #expect(!location.isShared)
+    }
+
+    @Test("`store` names a PostgreSQL database by URL; the environment's ONSITE_RELAY_STORE overrides it")
+    func storeURL() throws {
+        // Given: a file naming one database
+        var configuration = try Self.load(#"{"store": "postgresql://onsite:secret@db.example:5433/onsite?sslmode=require"}"#)
+        let expected = PostgresStoreLocation(host: "db.example", port: 5433, username: "onsite", password: "secret", database: "onsite", tlsMode: .require)
+        let location = try configuration.storeLocation()
+        #expect(location == .postgresql(expected))
+        #expect(location.isShared)
+        #expect(!location.description.contains("secret"), "the password is never shown")
+
+        // When: the environment names another
+        try configuration.apply(environment: ["ONSITE_RELAY_STORE": "postgres://relay@10.0.0.5/province"])
+
+        // Then: the environment wins
+        #expect(try configuration.storeLocation() == .postgresql(PostgresStoreLocation(host: "10.0.0.5", username: "relay", database: "province")))
+    }
+
+    @Test("A `store` that is not a usable PostgreSQL URL is refused, saying where it was read and what to write, without its password", arguments: [
+        (#"{"store": "mysql://onsite:hunter2@db/onsite"}"#, ["`store` in", "\"mysql…\") is not a PostgreSQL URL", "postgresql://USER"]),
+        (#"{"store": "relay.sqlite"}"#, ["`store` in", "is not a PostgreSQL URL", "leave `store` out"]),
+        (#"{"store": "postgresql://onsite:hunter2@db.example"}"#, ["`store` in", "names no database"]),
+        (#"{"store": "postgresql://db.example/onsite"}"#, ["`store` in", "names no user"]),
+        (#"{"store": "postgresql://onsite@db.example/onsite?sslmode=verify"}"#, ["`store` in", "only sslmode=disable, prefer or require"]),
+    ])
+    func storeRefused(json: String, says: [String]) {
+        #expect {
+            _ = try Self.load(json)
+        } throws: { error in
+            let text = "\(error)"
+            return says.allSatisfy { text.contains($0) } && !text.contains("hunter2")
+        }
+    }
+
+    @Test("A bad ONSITE_RELAY_STORE is refused, naming the variable, and changes nothing")
+    func storeFromEnvironmentRefused() throws {
+        // Given: a configuration on its SQLite file
+        var configuration = try Self.load(#"{"dataDirectory": "/srv/onsite/data", "port": 9000}"#)
+        let before = configuration
+
+        // When: the environment names something that is not a PostgreSQL URL
+        #expect {
+            try configuration.apply(environment: ["ONSITE_RELAY_STORE": "sqlite:relay.sqlite", "ONSITE_RELAY_PORT": "9001"])
+        } throws: { error in
+            "\(error)".contains("ONSITE_RELAY_STORE") && "\(error)".contains("is not a PostgreSQL URL")
+        }
+
+        // Then: nothing was applied, the port neither; the store is still the SQLite file
+        #expect(configuration == before)
+        #expect(try configuration.storeLocation() == .sqlite(path: "/srv/onsite/data/relay.sqlite"))
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import OnSiteCore
+import OnSiteCrypto
 import OnSiteRelay
 import OnSiteSync
 import Testing
@@ -153,28 +154,46 @@ struct RelaySyncStorageTests {
     }
 
     @Test func theSamePushesGiveTheSameLogChainAndPagesOnBothStores() async throws {
+        let relayKey = try Ed25519PrivateKey.generate()
+        let deviceKey = try Ed25519PrivateKey.generate()
+        func signed(_ changeSet: ChangeSet) throws -> ChangeSet {
+            var changeSet = changeSet
+            changeSet.operations = try changeSet.operations.map { try RelayFacetStorageTests.sign($0, with: deviceKey) }
+            return changeSet
+        }
+        let verification = Verification(reportId: "r1", officer: "Lò Văn Minh", visitedAt: Self.now, position: nil, finding: .confirmed, notes: "")
         let pushes: [(ChangeSet, Actor)] = [
             (Self.changeSet(Self.hub, 1, (1...5).map { (.createReport(Self.report("r\($0)", ward: $0 % 2 == 0 ? "phuong-him-lam" : "phuong-muong-thanh")), "r\($0)") }), Self.hub),
-            (Self.changeSet(Self.officer, 1, base: 5, [(.addNote(Note(author: "CB", at: Self.now, text: "Đã đến hiện trường")), "r1")]), Self.officer),
+            (try signed(Self.changeSet(Self.officer, 1, base: 5, [(.addNote(Note(author: "CB", at: Self.now, text: "Đã đến hiện trường")), "r1"),
+                                                                  (.addVerification(verification), "r1")])), Self.officer),
             (Self.changeSet(Self.hub, 2, [(.setField(.assignedUnit, .text("phuong-him-lam")), "r3"), (.setField(.isUrgent, .flag(true)), "r5")]), Self.hub),
         ]
         var heads: [ChainHead] = []
         var pages: [[PullPage]] = []
+        var proofs: [EvidenceProof] = []
         for kind in StoreKind.allCases {
-            let (head, kindPages) = try await kind.withStore { store in
+            let (head, kindPages, proof) = try await kind.withStoreAndBlobs(checkpointKey: relayKey) { store, _ in
                 try await Self.enrol(store)
+                _ = try await store.registerKey(RelayStorageTests.registration(deviceKey), for: Self.officer.deviceId, at: Self.now)
                 var kindPages: [PullPage] = []
                 for (changeSet, actor) in pushes {
                     _ = try await Self.push(store, changeSet, by: actor)
                     kindPages.append(try await Self.pull(store, since: 1, as: Self.officer, limit: 2))
                 }
-                return (try await store.chainHead(), kindPages)
+                // A snapshot carries the verification's signed operation and its signer.
+                kindPages.append(try await Self.pull(store, since: 0, as: Self.supervisor))
+                return (try await store.chainHead(), kindPages, try await store.evidenceProof(of: "r1", for: Self.supervisor))
             }
             heads.append(head)
             pages.append(kindPages)
+            proofs.append(proof)
         }
-        #expect(heads[0].version == 8)
+        #expect(heads[0].version == 9)
         #expect(heads[0] == heads[1])
         #expect(pages[0] == pages[1])
+        #expect(pages[0].last?.evidence.map(\.version) == [7])
+        #expect(pages[0].last?.signers.map(\.keyId) == [deviceKey.publicKey.keyId])
+        #expect(proofs[0].entries.first?.checkpoint != nil)
+        #expect(proofs[0] == proofs[1])
     }
 }

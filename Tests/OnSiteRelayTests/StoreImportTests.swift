@@ -85,7 +85,8 @@ struct StoreImportTests {
         let logged = try await sqlite.serverVersion() - 3
         #expect(rows["compactedOperation"] == 3 && rows["report"] == 3 && rows["log"].map(Int64.init) == logged)
 
-        try await PostgresRelayStore.withStore(at: location, logger: Self.logger) { postgres async throws in
+        try await PostgresRelayStore.withStore(at: location, blobs: sqlite.blobs, checkpointKey: sqlite.checkpointKey,
+                                                logger: Self.logger) { postgres async throws in
             #expect(try await postgres.identity() == sqlite.identity())
             #expect(try await postgres.serverVersion() == sqlite.serverVersion())
             #expect(try await postgres.chainHead() == sqlite.chainHead())
@@ -108,6 +109,14 @@ struct StoreImportTests {
                     #expect(got == expected, "device \(actor.deviceId) since \(since)")
                 }
             }
+            // The photo's access rules, the hub's pages and the evidence proof read the same on both.
+            for actor in history.actors {
+                #expect(try await postgres.blobAccess(history.signed.photoHash, for: actor) == sqlite.blobAccess(history.signed.photoHash, for: actor))
+            }
+            #expect(try await postgres.blobAccess(history.signed.photoHash, for: history.otherWard).isGranted == false)
+            #expect(try await postgres.hubPage(HubQuery(), for: history.signed.hub, offset: 0, limit: 10)
+                    == sqlite.hubPage(HubQuery(), for: history.signed.hub, offset: 0, limit: 10))
+            #expect(try await postgres.evidenceProof(of: "r1", for: history.signed.hub) == sqlite.evidenceProof(of: "r1", for: history.signed.hub))
             // A push after the move continues the versions and the chain as the SQLite store would have.
             let next = history.signed.fixture.changeSet(from: history.signed.hub.deviceId, sequence: 4, [
                 (.addNote(Note(author: "IOC", at: Self.now, text: "Sau khi chuyển")), "r1"), (.setField(.isUrgent, .flag(true)), "r3"),
@@ -132,20 +141,20 @@ struct StoreImportTests {
             try await PostgresStoreImport.run(from: history.dataDirectory, to: location, logger: Self.logger)
         }
         #expect(error?.description.contains("holds an OnSite store already (3 device(s)") == true, "\(String(describing: error))")
-        try await PostgresRelayStore.withStore(at: location, logger: Self.logger) { postgres async throws in
+        try await PostgresRelayStore.withStore(at: location, blobs: PostgresTestCluster.noBlobs, logger: Self.logger) { postgres async throws in
             #expect(try await postgres.serverVersion() == version)
             #expect(try await postgres.devices().count == 3)
         }
         // A relay that only enrolled one device on the database has made it a store in use too.
         let enrolled = try await PostgresTestCluster.freshDatabase()
-        try await PostgresRelayStore.withStore(at: enrolled, logger: Self.logger) { postgres async throws in
+        try await PostgresRelayStore.withStore(at: enrolled, blobs: PostgresTestCluster.noBlobs, logger: Self.logger) { postgres async throws in
             try await postgres.addDevice(DeviceRecord(id: "d1", name: "Máy 1", role: .officer, units: ["phuong-him-lam"], tokenHash: "h1", createdAt: Self.now))
         }
         let refused = await #expect(throws: StoreImportError.self) {
             try await PostgresStoreImport.run(from: history.dataDirectory, to: enrolled, logger: Self.logger)
         }
         #expect(refused?.description.contains("1 device(s)") == true)
-        try await PostgresRelayStore.withStore(at: enrolled, logger: Self.logger) { postgres async throws in
+        try await PostgresRelayStore.withStore(at: enrolled, blobs: PostgresTestCluster.noBlobs, logger: Self.logger) { postgres async throws in
             #expect(try await postgres.devices().map(\.id) == ["d1"])
             #expect(try await postgres.serverVersion() == 0)
         }
@@ -238,7 +247,7 @@ struct StoreImportTests {
         let rows = Dictionary(uniqueKeysWithValues: summary.tables.map { ($0.table, $0.rows) })
         #expect(rows["report"] == Self.batchTestReports && rows["log"] == Self.batchTestReports && rows["scopeLog"] == Self.batchTestReports)
         #expect(rows["blobUploader"] == 600)
-        try await PostgresRelayStore.withStore(at: location, logger: Self.logger) { postgres async throws in
+        try await PostgresRelayStore.withStore(at: location, blobs: PostgresTestCluster.noBlobs, logger: Self.logger) { postgres async throws in
             #expect(try await postgres.chainHead() == sqlite.chainHead())
             let head = try await sqlite.serverVersion()
             for (since, actor) in [(0, officer), (head / 2, officer), (head / 2, hub)] {

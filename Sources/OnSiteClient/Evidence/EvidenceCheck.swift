@@ -12,7 +12,10 @@ public enum EvidenceCheck {
     ///   - signed: the operation that added each record, by the record's id (verification, attachment, or the
     ///     step's event id, which is its operation's id).
     ///   - keys: the signers' keys by key id.
-    public static func marks(of record: ReportRecord, signed: [UUID: LogEntry], keys: [String: SignerKey]) -> [EvidenceMark] {
+    ///   - refusedPhotos: photos whose bytes, as the relay served them, hashed to something else: the received
+    ///     hash by the record's SHA-256. Such a photo is marked altered (`bytes`) whatever its signature says.
+    public static func marks(of record: ReportRecord, signed: [UUID: LogEntry], keys: [String: SignerKey],
+                             refusedPhotos: [String: String] = [:]) -> [EvidenceMark] {
         var marks: [EvidenceMark] = []
         for verification in record.verifications {
             marks.append(mark(.verification, verification.id, signed: signed[verification.id], keys: keys) { change in
@@ -21,10 +24,16 @@ public enum EvidenceCheck {
             })
         }
         for attachment in record.attachments {
-            marks.append(mark(.photo, attachment.id, signed: signed[attachment.id], keys: keys) { change in
+            var photo = mark(.photo, attachment.id, signed: signed[attachment.id], keys: keys) { change in
                 guard case .addAttachment(let original) = change else { return ["kind"] }
                 return attachment.fieldsDiffering(from: original)
-            })
+            }
+            if let received = refusedPhotos[attachment.sha256] {
+                if photo.state == .verified || photo.state == .unsigned || photo.state == .notHeld { photo.state = .altered }
+                photo.fields.append("bytes")
+                photo.receivedSha256 = received
+            }
+            marks.append(photo)
         }
         for event in record.events {
             // Steps only: an event is a step's when its id is a pulled transition's operation id.

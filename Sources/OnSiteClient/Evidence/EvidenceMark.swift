@@ -17,7 +17,8 @@ public struct EvidenceMark: Codable, Sendable, Hashable {
     public enum State: String, Codable, Sendable, Hashable {
         /// The signature verifies with the signer's key and the record is what was signed.
         case verified
-        /// The signature verifies, but the record held differs from what was signed (`fields` says where).
+        /// The signature verifies, but the record held differs from what was signed (`fields` says where), or the
+        /// photo's bytes the relay served do not hash to the signed SHA-256 (`fields` holds `bytes`).
         case altered
         /// The signature does not verify over the operation: it was changed after it was signed.
         case badSignature = "bad_signature"
@@ -42,9 +43,11 @@ public struct EvidenceMark: Codable, Sendable, Hashable {
     public var version: Int64?
     /// For ``State/altered``: the fields that differ from what was signed (`finding`, `position`, …).
     public var fields: [String]
+    /// For a photo whose download was refused: what the bytes the relay served hashed to.
+    public var receivedSha256: String?
 
     public init(item: Item, recordId: UUID, state: State, deviceId: String? = nil, deviceName: String? = nil,
-                keyId: String? = nil, version: Int64? = nil, fields: [String] = []) {
+                keyId: String? = nil, version: Int64? = nil, fields: [String] = [], receivedSha256: String? = nil) {
         self.item = item
         self.recordId = recordId
         self.state = state
@@ -53,6 +56,7 @@ public struct EvidenceMark: Codable, Sendable, Hashable {
         self.keyId = keyId
         self.version = version
         self.fields = fields
+        self.receivedSha256 = receivedSha256
     }
 
     public var isVerified: Bool { state == .verified }

@@ -1,12 +1,14 @@
 import Foundation
 import OnSiteCore
+import OnSiteCrypto
 import OnSiteSync
 
 /// Fetches the photos of pulled reports into the replica's blob store, each verified by hash on arrival.
 ///
-/// A blob is downloaded to a temporary file, hashed, and renamed under its hash only when the hash matches;
-/// a mismatch removes the file and is an error. Attachments whose bytes the relay does not hold yet are
-/// counted as not yet available and skipped.
+/// A blob is downloaded to a temporary file, hashed, and renamed under its hash only when the hash matches.
+/// A mismatch discards the bytes and is kept as a finding (``RefusedDownload``: `onsite show` flags the photo as
+/// altered); the other photos are still fetched, then the pass fails naming the refused ones. Attachments whose
+/// bytes the relay does not hold yet are counted as not yet available and skipped.
 public struct PhotoDownloader: Sendable {
     public let replica: Replica
 
@@ -30,6 +32,7 @@ public struct PhotoDownloader: Sendable {
                 }
             }
         }
+        var refused: [(Attachment, String)] = []
         for (index, attachment) in wanted.values.sorted(by: { ($0.addedAt, $0.sha256) < ($1.addedAt, $1.sha256) }).enumerated() {
             progress?("fetching photo \(index + 1) of \(wanted.count): \(attachment.fileName) (\(attachment.byteCount) bytes)")
             let temporary = try replica.blobs.temporaryPath("download")
@@ -38,11 +41,20 @@ public struct PhotoDownloader: Sendable {
                 report.notYetAvailable += 1
                 continue
             }
-            guard try replica.blobs.publish(temporary, as: attachment.sha256, verify: true) else {
-                throw ClientError.badResponse("the photo \(attachment.fileName) arrived with bytes that do not hash to \(attachment.sha256.prefix(12))…; it was discarded. Retry; report this if it persists")
+            let received = try? SHA256.hash(fileAt: temporary).hex
+            guard received == attachment.sha256, try replica.blobs.publish(temporary, as: attachment.sha256) else {
+                let received = received ?? "unreadable"
+                try await replica.recordRefusedDownload(attachment.sha256, received: received, at: replica.clock())
+                refused.append((attachment, received))
+                continue
             }
+            try await replica.clearRefusedDownload(attachment.sha256)
             report.downloaded += 1
             report.downloadedBytes += attachment.byteCount
+        }
+        if !refused.isEmpty {
+            let named = refused.map { "\($0.0.fileName) (hashes to \($0.1.prefix(12))…, not \($0.0.sha256.prefix(12))…)" }.joined(separator: ", ")
+            throw ClientError.badResponse("the relay served \(refused.count) photo(s) with bytes that do not match their records: \(named); they were discarded and `onsite show` flags them as altered. Report this to the relay's operator (`onsite-relay audit` names the changed blobs)")
         }
     }
 }

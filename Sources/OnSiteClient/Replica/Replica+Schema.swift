@@ -88,6 +88,7 @@ extension Replica {
         migrator.registerMigration("v5: sent journal", migrate: createSentJournal)
         migrator.registerMigration("v6: device key") { db in try migrateDeviceKey(db) }
         migrator.registerMigration("v7: pulled signatures") { db in try migratePulledSignatures(db) }
+        migrator.registerMigration("v8: refused photo downloads") { db in try migrateRefusedDownloads(db) }
         return migrator
     }
 }

@@ -18,11 +18,13 @@ public struct ExportedBundle: Sendable, Hashable {
 
 extension FieldClient {
     /// Each verification, photo record and workflow step of a report, checked against the signed operation
-    /// the replica pulled for it with the signer's key (`onsite show`): no network.
+    /// the replica pulled for it with the signer's key, and each photo against the bytes the relay served for it
+    /// (`onsite show`): no network.
     public func evidenceMarks(of report: String) async throws -> [EvidenceMark] {
         let record = try await replica.report(report).record
         let pulled = try await replica.pulledEvidence(of: record.id)
-        return EvidenceCheck.marks(of: record, signed: pulled.entries, keys: pulled.keys)
+        let refused = try await replica.refusedDownloads().mapValues(\.receivedSha256)
+        return EvidenceCheck.marks(of: record, signed: pulled.entries, keys: pulled.keys, refusedPhotos: refused)
     }
 
     /// Writes an evidence bundle of one report to `path` (`onsite evidence export`): the report as this replica

@@ -28,6 +28,21 @@ enum PrivateFile {
         succeeded = true
     }
 
+    /// Writes `bytes` to `path` unless a file is there already (another process's): written whole and fsynced
+    /// under a temporary name, then hard-linked to `path`, which fails rather than replace a file. Returns false,
+    /// writing nothing, when `path` exists.
+    static func writeIfAbsent(_ bytes: [UInt8], to path: String, mode: mode_t) throws(CryptoError) -> Bool {
+        // Unique per call: threads of one process may race here too.
+        let temporary = path + ".new-\(getpid())-\(UUID().uuidString)"
+        try write(bytes, to: temporary, mode: mode)
+        defer { unlink(temporary) }
+        guard link(temporary, path) == 0 else {
+            if errno == EEXIST { return false }
+            throw .fileUnwritable(path, errno: errno)
+        }
+        return true
+    }
+
     /// Creates `path` (and parents) with mode 0700 if it does not exist yet.
     static func makeDirectory(_ path: String) throws(CryptoError) {
         var isDirectory: ObjCBool = false

@@ -49,6 +49,7 @@ public enum RelayRestore {
         } catch {
             switch error {
             case .held(let folder, _, let pid): throw RelayBackupError.relayRunning(folder: folder, pid: pid)
+            case .shared(let folder, _): throw RelayBackupError.relayRunning(folder: folder, pid: nil)
             case .unusable(let failure): throw RelayBackupError.file(failure)
             }
         }

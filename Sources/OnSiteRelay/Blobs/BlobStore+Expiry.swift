@@ -9,6 +9,7 @@ extension RelayBlobStore {
     /// sends the photo again. Returns the number of uploads removed.
     @discardableResult
     public func sweepExpiredUploads(olderThan cutoff: Date) -> Int {
+        defer { sweepLeaseFiles(olderThan: cutoff) }
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: uploadsDirectory.path) else { return 0 }
         let records = Set(names.filter { $0.hasSuffix(".json") })
         var removed = 0
@@ -33,6 +34,18 @@ extension RelayBlobStore {
             unlink(path)
         }
         return removed
+    }
+
+    /// Removes the lease files of uploads that are gone, once untouched since `cutoff`. Taking an upload writes its
+    /// lease file, so one in use is never that old (and ``UploadClaim`` checks that its file is still in place).
+    private func sweepLeaseFiles(olderThan cutoff: Date) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: leasesDirectory.path) else { return }
+        for name in names where !FileManager.default.fileExists(atPath: uploadsDirectory.appendingPathComponent(name + ".json").path) {
+            let path = leasesDirectory.appendingPathComponent(name).path
+            var info = stat()
+            guard stat(path, &info) == 0, Date(timeIntervalSince1970: TimeInterval(info.st_mtim.tv_sec)) < cutoff else { continue }
+            unlink(path)
+        }
     }
 
     /// Sweeps uploads idle longer than `maxAge` unless a sweep ran in the last minute.

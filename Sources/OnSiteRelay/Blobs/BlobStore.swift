@@ -9,6 +9,7 @@ import OnSiteStorage
 /// dataDirectory/blobs/<aa>/<sha256>        complete, verified blobs (never anything else)
 /// dataDirectory/uploads/<sha256>.<device>       bytes of one device's upload in progress
 /// dataDirectory/uploads/<sha256>.<device>.json  its device, length, type, durable offset and last change
+/// dataDirectory/upload-leases/<sha256>.<device> the generation of the request allowed to write it (``UploadClaim``)
 /// ```
 /// (`<device>` is the first 32 hex digits of the SHA-256 of the device id, see ``UploadKey``.)
 ///
@@ -32,6 +33,8 @@ public final class RelayBlobStore: Sendable {
 
     var blobsDirectory: URL { directory.appendingPathComponent("blobs") }
     var uploadsDirectory: URL { directory.appendingPathComponent("uploads") }
+    /// Apart from `uploads/`: a lease file may outlive its upload while a relay sharing the folder holds it open.
+    var leasesDirectory: URL { directory.appendingPathComponent("upload-leases") }
 
     /// Where the complete blob `sha256` lives (or would).
     public func blobPath(_ sha256: String) -> String {
@@ -40,6 +43,7 @@ public final class RelayBlobStore: Sendable {
 
     func uploadDataPath(_ key: UploadKey) -> String { uploadsDirectory.appendingPathComponent(key.fileName).path }
     func uploadMetaPath(_ key: UploadKey) -> String { uploadsDirectory.appendingPathComponent(key.fileName + ".json").path }
+    func uploadLeasePath(_ key: UploadKey) -> String { leasesDirectory.appendingPathComponent(key.fileName).path }
 
     /// Whether the relay holds the complete, verified blob.
     public func hasBlob(_ sha256: String) -> Bool {
@@ -99,9 +103,15 @@ public final class RelayBlobStore: Sendable {
         unlink(uploadDataPath(key))
     }
 
-    /// Takes the right to write one device's upload, superseding (revoking) the request that held it: a device
-    /// sends one chunk at a time, so a newer request means the older one's link is gone.
-    func lease(_ key: UploadKey) -> UploadLease { leases.take(key) }
+    /// Takes the right to write one device's upload, superseding (revoking) the request that held it, in this
+    /// relay or another on the same data folder: a device sends one chunk at a time, so a newer request means the
+    /// older one's link is gone.
+    ///
+    /// - Throws: ``BlobFileError`` when the upload's lease file cannot be used.
+    func lease(_ key: UploadKey) throws -> UploadLease {
+        try FileManager.default.createDirectory(at: leasesDirectory, withIntermediateDirectories: true)
+        return leases.take(key, claim: try UploadClaim.take(path: uploadLeasePath(key)))
+    }
     func release(_ lease: UploadLease) { leases.release(lease) }
     /// Whether a request is writing the upload right now (the sweep leaves it alone).
     func isLeased(_ key: UploadKey) -> Bool { leases.isHeld(key) }

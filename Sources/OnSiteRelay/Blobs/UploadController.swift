@@ -111,7 +111,7 @@ struct UploadController: Sendable {
             return try response(UploadStatus(sha256: sha256, byteCount: size, offset: size, complete: true), status: .ok)
         }
         let key = UploadKey(sha256: sha256, deviceId: actor.deviceId)
-        let lease = blobs.lease(key)
+        let lease = try blobs.lease(key)
         defer { blobs.release(lease) }
         guard var upload = try blobs.upload(key) else { throw UploadError.unknownUpload }
         guard offset == upload.offset else {

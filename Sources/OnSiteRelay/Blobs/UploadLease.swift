@@ -18,28 +18,34 @@ public struct UploadKey: Hashable, Sendable {
 
 /// The right to write one upload, held by one request at a time.
 ///
-/// A newer request of the same device revokes the older one's lease (see ``UploadLeases/take(_:)``). Every
+/// A newer request of the same device revokes the older one's lease (see ``UploadLeases/take(_:claim:)``). Every
 /// write, cut and commit of a chunk runs in ``whileHeld(_:)``, under the lease's lock, so once `revoke()`
-/// returns the older request cannot touch the upload's file again: it fails with `upload_superseded`.
+/// returns the older request cannot touch the upload's file again: it fails with `upload_superseded`. With a
+/// ``UploadClaim``, a newer request in another relay on the same data folder supersedes it the same way.
 final class UploadLease: @unchecked Sendable {
-    // @unchecked: `isRevoked` is only read and written under `lock`; `key` is immutable.
+    // @unchecked: `isRevoked` is only read and written under `lock`; `key` and `claim` are immutable.
     let key: UploadKey
+    private let claim: UploadClaim?
     private let lock = NSLock()
     private var isRevoked = false
 
-    init(key: UploadKey) { self.key = key }
+    init(key: UploadKey, claim: UploadClaim? = nil) {
+        self.key = key
+        self.claim = claim
+    }
 
     /// Waits for the write in progress (if any), then makes every later ``whileHeld(_:)`` fail.
     func revoke() { lock.withLock { isRevoked = true } }
 
-    /// Runs `body` while the lease is still held.
+    /// Runs `body` while the lease is still held (in this relay, and in the data folder when it has a claim).
     ///
     /// - Throws: `upload_superseded` when a newer request took the upload; whatever `body` throws.
     func whileHeld<T>(_ body: () throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
         guard !isRevoked else { throw UploadError.superseded }
-        return try body()
+        guard let claim else { return try body() }
+        return try claim.whileCurrent(body)
     }
 }
 
@@ -50,8 +56,9 @@ final class UploadLeases: @unchecked Sendable {
     private var current: [UploadKey: UploadLease] = [:]
 
     /// A new lease on `key`; the previous holder (a request whose link died silently, say) is revoked.
-    func take(_ key: UploadKey) -> UploadLease {
-        let lease = UploadLease(key: key)
+    /// `claim`, taken already, makes the lease hold across the processes that share the data folder too.
+    func take(_ key: UploadKey, claim: UploadClaim? = nil) -> UploadLease {
+        let lease = UploadLease(key: key, claim: claim)
         let previous = lock.withLock {
             defer { current[key] = lease }
             return current[key]

@@ -64,6 +64,7 @@ public enum PostgresStoreImport {
         } catch {
             switch error {
             case .held(let folder, _, let pid): throw StoreImportError.relayRunning(folder, pid: pid)
+            case .shared(let folder, _): throw StoreImportError.relayRunning(folder, pid: nil)
             case .unusable(let failure): throw failure
             }
         }
@@ -71,7 +72,8 @@ public enum PostgresStoreImport {
 
         let snapshot = try await SQLiteStoreSnapshot.open(storePath)
         do {
-            let summary = try await copy(snapshot, to: location, logger: logger)
+            let blobs = RelayBlobStore(directory: URL(fileURLWithPath: folder))
+            let summary = try await copy(snapshot, to: location, blobs: blobs, logger: logger)
             await snapshot.close()
             return summary
         } catch {
@@ -80,7 +82,8 @@ public enum PostgresStoreImport {
         }
     }
 
-    private static func copy(_ snapshot: SQLiteStoreSnapshot, to location: PostgresStoreLocation, logger: Logger) async throws -> Summary {
+    private static func copy(_ snapshot: SQLiteStoreSnapshot, to location: PostgresStoreLocation, blobs: RelayBlobStore,
+                             logger: Logger) async throws -> Summary {
         let source = try await snapshot.read { db in try SourceHead.read(db, storePath: snapshot.path) }
         let connection: PostgresConnection
         do {
@@ -92,7 +95,7 @@ public enum PostgresStoreImport {
             // Checked before the schema is made, so a refused database is left as it was.
             let holds = try await holdings(on: connection, logger: logger)
             guard holds.isEmpty else { throw StoreImportError.targetNotEmpty(location, holds: holds) }
-            try await PostgresRelayStore(location: location, logger: logger).migrate()
+            try await PostgresRelayStore(location: location, blobs: blobs, logger: logger).migrate()
             let tables = try await connection.withTransaction(logger: logger) { connection in
                 try await copyTables(snapshot, source: source, to: connection, at: location, logger: logger)
             }

@@ -28,6 +28,8 @@ struct PostgresPushLedger: MergeLedger {
     /// Reports this push created.
     private(set) var created: Set<String> = []
     private(set) var attachments: [(sha256: String, reportId: String, deviceId: String, byteCount: Int64)] = []
+    /// Versions of devices' evidence entries, each to get a signed checkpoint (`Protocol/evidence.md`).
+    private(set) var evidenceVersions: [Int64] = []
 
     init(inputs: PostgresPushInputs, head: (version: Int64, hash: [UInt8]), baseVersion: Int64, changeSetId: UUID, now: Date, maxRecordBytes: Int) {
         self.inputs = inputs
@@ -88,6 +90,7 @@ struct PostgresPushLedger: MergeLedger {
         entryHashes.append(hash)
         head = (entry.version, hash)
         logged.insert(operation.id)
+        if deviceId != RelayStore.relayDeviceId, operation.evidenceRecordId != nil { evidenceVersions.append(entry.version) }
         if case .addAttachment(let attachment) = operation.change {
             attachments.append((attachment.sha256, operation.reportId, deviceId, attachment.byteCount))
         }

@@ -10,8 +10,8 @@ extension PostgresRelayStore {
     /// - `report.category`, `report.status`, `report.received_at`: generated from the stored record, so the hub's
     ///   filters and order are plain columns (and writers, the push or a copy from SQLite, never set them);
     /// - `log.change_kind`: generated from the operation, so a report's evidence entries are found by index;
-    /// - indexes for the hub's keyset paging in byte order (`id COLLATE "C"`, as SQLite orders text), its page
-    ///   order, the web pages' "changed after" read, and the scope filters.
+    /// - indexes for the hub's keyset paging in byte order (`id COLLATE "C"`, as SQLite orders text; `received_at`
+    ///   is in byte order too), its page order, the web pages' "changed after" read, and the scope filters.
     @Sendable static func createFacetTables(_ connection: PostgresConnection, logger: Logger) async throws {
         let statements: [PostgresQuery] = [
             """
@@ -34,7 +34,7 @@ extension PostgresRelayStore {
             ALTER TABLE report
                 ADD COLUMN category text GENERATED ALWAYS AS (onsite_json_text(state, '{report,category}')) STORED,
                 ADD COLUMN status text GENERATED ALWAYS AS (onsite_json_text(state, '{report,status}')) STORED,
-                ADD COLUMN received_at text GENERATED ALWAYS AS (onsite_json_text(state, '{report,receivedAt}')) STORED
+                ADD COLUMN received_at text COLLATE "C" GENERATED ALWAYS AS (onsite_json_text(state, '{report,receivedAt}')) STORED
             """,
             "ALTER TABLE log ADD COLUMN change_kind text GENERATED ALWAYS AS (onsite_json_text(operation, '{change,kind}')) STORED",
             #"CREATE UNIQUE INDEX report_id_bytes ON report (id COLLATE "C")"#,

@@ -10,12 +10,12 @@ extension PostgresRelayStore {
     /// the snapshot holds every version up to `log_head` and none after it: a cursor handed out never passes a
     /// version that commits later.
     ///
-    /// The PostgreSQL store does not compact its log yet: a first pull and a snapshot continuation get snapshot
-    /// pages, every other pull gets the log's entries.
+    /// A first pull, a pull from a cursor older than what the log keeps (``compactedThrough()``) and a snapshot's
+    /// continuation get snapshot pages; every other pull gets the log's entries. Records travel with their
+    /// evidence's signed operations, and each page with the keys that signed what it carries.
     public func pull(_ request: PullRequest, for actor: Actor, now: Date, maxPageBytes: Int) async throws -> PullPage {
-        let page = try await withTransaction("pull changes since \(request.since) for device \(actor.deviceId)") { connection in
-            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
-            return try await PostgresPullReader(connection: connection, actor: actor, now: now, maxPageBytes: maxPageBytes, logger: logger)
+        let page = try await withSnapshot("pull changes since \(request.since) for device \(actor.deviceId)") { connection in
+            try await PostgresPullReader(connection: connection, actor: actor, now: now, maxPageBytes: maxPageBytes, logger: logger)
                 .page(request)
         }
         if page.snapshot?.isComplete == false { return page }
@@ -68,15 +68,19 @@ private struct PostgresPullReader {
 
     func page(_ request: PullRequest) async throws -> PullPage {
         let newest = try await serverVersion()
+        let compacted = try await PostgresRelayStore.compactedThrough(connection, logger: logger)
         let continuing = request.snapshot.flatMap { $0.isComplete ? nil : $0 }
-        if let continuing {
+        if let continuing, continuing.version >= compacted {
             return try await snapshotPage(request, from: continuing, newest: newest)
         }
-        if request.since == 0 && newest > 0 {
+        if continuing != nil || request.since < compacted || (request.since == 0 && newest > 0) {
+            // A new snapshot (or one begun before a compaction passed it: its version's changes are gone).
             return try await snapshotPage(request, from: SnapshotPosition(version: newest, after: nil, isComplete: false), newest: newest)
         }
         return try await changesPage(request, newest: newest)
     }
+
+    private var evidence: PostgresEvidenceReader { PostgresEvidenceReader(connection: connection, logger: logger) }
 
     private func serverVersion() async throws -> Int64 {
         var version: Int64 = 0
@@ -108,27 +112,35 @@ private struct PostgresPullReader {
     private func snapshotPage(_ request: PullRequest, from position: SnapshotPosition, newest: Int64) async throws -> PullPage {
         let version = min(max(position.version, 0), newest)
         let after = position.after ?? ""
-        let sql = "SELECT id, state FROM report WHERE id > $1" + scopeFilter + " ORDER BY id LIMIT $2"
+        let sql = #"SELECT id, state FROM report WHERE length(state) > 0 AND id COLLATE "C" > $1"# + scopeFilter
+            + #" ORDER BY id COLLATE "C" LIMIT $2"#
         let rows = try await connection.query(query(sql) { binds in
             binds.append(after)
             binds.append(Int64(request.limit + 1))
         }, logger: logger)
+        var found: [(id: String, state: Data)] = []
+        for try await (id, state) in rows.decode((String, Data).self) { found.append((id, state)) }
+        // Each record travels with the signed operations of its evidence, counted in the page's bytes.
+        let signed = try await evidence.entries(of: found.prefix(request.limit).map(\.id), for: actor.role)
         var records: [ReportRecord] = []
+        var entries: [LogEntry] = []
         var bytes = 0
         var complete = true
-        for try await (_, state) in rows.decode((String, Data).self) {
-            guard complete else { continue }
-            guard records.count < request.limit, records.isEmpty || bytes + state.count <= maxPageBytes else {
+        for (id, state) in found {
+            let carried: (entries: [LogEntry], bytes: Int) = records.count < request.limit ? signed[id] ?? ([], 0) : ([], 0)
+            guard records.count < request.limit, records.isEmpty || bytes + state.count + carried.bytes <= maxPageBytes else {
                 complete = false
-                continue
+                break
             }
-            bytes += state.count
+            bytes += state.count + carried.bytes
+            entries += carried.entries
             records.append(Redaction.redacted(try WireCoding.decode(ReportRecord.self, from: state), for: actor.role))
         }
         let reached = SnapshotPosition(version: version, after: records.last?.id ?? position.after, isComplete: complete)
         return PullPage(
             changes: [], nextCursor: complete ? version : request.since, hasMore: !complete || newest > version,
-            serverVersion: newest, snapshots: records, serverTimeMillis: WireDate.millis(now), snapshot: reached)
+            serverVersion: newest, snapshots: records, serverTimeMillis: WireDate.millis(now), snapshot: reached,
+            evidence: entries, signers: try await evidence.signerKeys(of: entries))
     }
 
     private func changesPage(_ request: PullRequest, newest: Int64) async throws -> PullPage {
@@ -160,10 +172,13 @@ private struct PostgresPullReader {
             entries.removeAll { $0.version > cut }
             hasMore = true
         }
+        // Reports backfilled whole travel with their evidence's signed operations (bounded per report).
+        let signed = try await evidence.entries(of: moves.snapshots.map(\.id), for: actor.role)
+        let backfilled = moves.snapshots.flatMap { signed[$0.id]?.entries ?? [] }
         return PullPage(
             changes: entries, nextCursor: cursor, hasMore: hasMore, serverVersion: newest,
             snapshots: moves.snapshots.map { Redaction.redacted($0, for: actor.role) }, evictions: moves.evictions,
-            serverTimeMillis: WireDate.millis(now))
+            serverTimeMillis: WireDate.millis(now), evidence: backfilled, signers: try await evidence.signerKeys(of: entries + backfilled))
     }
 
     /// Reports whose units changed after `since`: evicted or backfilled, as ``RelayStore``'s pull does.

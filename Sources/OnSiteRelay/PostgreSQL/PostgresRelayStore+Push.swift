@@ -100,7 +100,8 @@ extension PostgresRelayStore {
     }
 
     /// Writes what the merge produced: each touched report once, then the log rows (which reference them), scope
-    /// entries where units changed, attachment references, the new head, and a checkpoint when one is due.
+    /// entries where units changed, attachment references, the new head, and the checkpoints due (at each evidence
+    /// entry, and at the head every ``ChainCheckpoint/interval`` versions).
     private func save(_ ledger: PostgresPushLedger, _ connection: PostgresConnection) async throws {
         let fieldEncoder = JSONEncoder()
         fieldEncoder.outputFormatting = .sortedKeys
@@ -136,6 +137,15 @@ extension PostgresRelayStore {
         guard !ledger.entries.isEmpty else { return }
         try await connection.query(
             "UPDATE log_head SET version = \(ledger.head.version), chain_hash = \(Data(ledger.head.hash)) WHERE singleton = 1", logger: logger)
+        if let key = checkpointKey {
+            // Each evidence entry's checkpoint, so its proof needs no other entry of the log (as the SQLite store's
+            // `ChainCheckpoint.recordEvidence`).
+            let hashes = Dictionary(uniqueKeysWithValues: zip(ledger.entries.map(\.version), ledger.entryHashes))
+            for version in ledger.evidenceVersions {
+                guard let hash = hashes[version] else { continue }
+                try await recordCheckpoint(at: version, hash: hash, key: key, now: ledger.now, connection)
+            }
+        }
         try await recordCheckpointIfDue(head: ledger.head, now: ledger.now, connection)
     }
 
@@ -145,11 +155,19 @@ extension PostgresRelayStore {
         for try await value in try await connection.query("SELECT coalesce(max(version), 0) FROM chain_checkpoint", logger: logger)
             .decode(Int64.self) { last = value }
         guard head.version - last >= ChainCheckpoint.interval else { return }
+        try await recordCheckpoint(at: head.version, hash: head.hash, key: checkpointKey, now: now, connection)
+    }
+}
+
+extension PostgresRelayStore {
+    /// Records a checkpoint at `version` with its chain hash, signed when the relay's key is at hand (the SQLite
+    /// store's `ChainCheckpoint.record`); does nothing when one exists already at that version.
+    func recordCheckpoint(at version: Int64, hash: [UInt8], key: Ed25519PrivateKey?, now: Date, _ connection: PostgresConnection) async throws {
         let signedAt = Date(timeIntervalSince1970: TimeInterval(WireDate.millis(now)) / 1000)
-        let signature = try checkpointKey.map { try $0.sign(ChainCheckpoint.signedBytes(version: head.version, chainHash: head.hash, signedAt: signedAt)) }
+        let signature = try key.map { try $0.sign(ChainCheckpoint.signedBytes(version: version, chainHash: hash, signedAt: signedAt)) }
         try await connection.query("""
             INSERT INTO chain_checkpoint (version, chain_hash, signed_at, relay_key_id, signature)
-            VALUES (\(head.version), \(Data(head.hash)), \(signedAt), \(checkpointKey?.publicKey.keyId), \(signature.map { Data($0) }))
+            VALUES (\(version), \(Data(hash)), \(signedAt), \(key?.publicKey.keyId), \(signature.map { Data($0) }))
             ON CONFLICT DO NOTHING
             """, logger: logger)
     }

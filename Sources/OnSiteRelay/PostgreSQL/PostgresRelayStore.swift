@@ -7,21 +7,26 @@ import ServiceLifecycle
 /// The relay's store on a PostgreSQL database, which several `onsite-relay serve` processes may share.
 ///
 /// A pool of connections (postgres-nio's `PostgresClient`) that must run while the store is used: run it as a
-/// service of the relay's service group (``run()``), or scoped with ``withStore(at:logger:_:)``. Its schema has a
+/// service of the relay's service group (``run()``), or scoped with ``withStore(at:blobs:checkpointKey:logger:_:)``. Its schema has a
 /// migration list of its own (``PostgresMigrations``), applied by ``migrate()``.
 ///
-/// It implements the storage seam facet by facet (``RelayDeviceStorage``, ``RelayDeviceKeyStorage``, ``RelayIdentityStorage`` so far): each
-/// facet whole, and tested against a real server with the same tests as ``RelayStore``.
+/// It implements the whole storage seam (``RelayStorage``), tested against a real server with the same tests as
+/// ``RelayStore``. The database holds everything but the blobs: relays on one database share one data folder,
+/// whose `blobs/` the blob access rules read (``blobs``).
 public struct PostgresRelayStore: Sendable, Service {
     public let location: PostgresStoreLocation
+    /// The blob folder the relays on this database share (`dataDirectory/blobs`, `dataDirectory/uploads`): a blob
+    /// becomes available only when its bytes are there.
+    public let blobs: RelayBlobStore
     let client: PostgresClient
     let logger: Logger
     /// The relay's own Ed25519 key, which signs log checkpoints (`Protocol/evidence.md`); nil leaves them unsigned.
     public var checkpointKey: Ed25519PrivateKey?
 
-    /// A store on `location`; nothing is connected before ``run()`` runs.
-    public init(location: PostgresStoreLocation, logger: Logger = Logger(label: "onsite.relay.postgres")) {
+    /// A store on `location` whose blobs live in `blobs`; nothing is connected before ``run()`` runs.
+    public init(location: PostgresStoreLocation, blobs: RelayBlobStore, logger: Logger = Logger(label: "onsite.relay.postgres")) {
         self.location = location
+        self.blobs = blobs
         self.logger = logger
         self.client = PostgresClient(configuration: location.clientConfiguration(), backgroundLogger: logger)
     }
@@ -31,10 +36,14 @@ public struct PostgresRelayStore: Sendable, Service {
         await client.run()
     }
 
-    /// Opens the store at `location`, applies its migrations, and hands it to `body`; the pool is closed after.
-    public static func withStore<T: Sendable>(at location: PostgresStoreLocation, logger: Logger = Logger(label: "onsite.relay.postgres"),
+    /// Opens the store at `location` (its blobs in `blobs`, signing checkpoints with `checkpointKey`), applies its
+    /// migrations, and hands it to `body`; the pool is closed after.
+    public static func withStore<T: Sendable>(at location: PostgresStoreLocation, blobs: RelayBlobStore, checkpointKey: Ed25519PrivateKey? = nil,
+                                              logger: Logger = Logger(label: "onsite.relay.postgres"),
                                               _ body: (PostgresRelayStore) async throws -> T) async throws -> T {
-        let store = PostgresRelayStore(location: location, logger: logger)
+        var configured = PostgresRelayStore(location: location, blobs: blobs, logger: logger)
+        configured.checkpointKey = checkpointKey
+        let store = configured
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await store.run() }
             defer { group.cancelAll() }
@@ -66,6 +75,14 @@ public struct PostgresRelayStore: Sendable, Service {
             return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
         } catch {
             throw PostgresStoreError.reporting(error, while: action, at: location)
+        }
+    }
+
+    /// Runs `body` in one read-only `REPEATABLE READ` transaction: every statement sees the same snapshot.
+    func withSnapshot<T: Sendable>(_ action: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await withTransaction(action) { connection in
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+            return try await body(connection)
         }
     }
 }

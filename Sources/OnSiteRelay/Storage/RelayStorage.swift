@@ -3,11 +3,11 @@ import OnSiteCore
 import OnSiteSync
 
 /// The relay's storage, as the controllers, services and commands speak to it: the domain's operations, never a
-/// database's. Two stores implement it: ``RelayStore`` (one SQLite file, the default) and, facet by facet,
-/// ``PostgresRelayStore`` (several relays on one PostgreSQL database).
+/// database's. Two stores implement it: ``RelayStore`` (one SQLite file, the default) and
+/// ``PostgresRelayStore`` (several relays on one PostgreSQL database, sharing one blob folder).
 ///
 /// The storage is split in facets so that each caller asks only for what it uses (the authenticator needs devices,
-/// the sync routes need push and pull), and so that a store can be brought up one whole, tested facet at a time.
+/// the sync routes need push and pull).
 /// Errors are domain errors (``RelayError`` with its stable ``ErrorCode``); the store does not speak HTTP.
 public typealias RelayStorage = RelayDeviceStorage & RelayDeviceKeyStorage & RelayIdentityStorage & RelaySyncStorage
     & RelayBlobReferenceStorage & RelayHubStorage & RelayCompactionStorage & RelayEvidenceStorage & RelayWebStorage

@@ -1,130 +1,15 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
-import Logging
+import OnSitePostgresTesting
 import OnSiteRelay
-import PostgresNIO
 
-/// The PostgreSQL server the tests run the PostgreSQL store on: `ONSITE_TEST_POSTGRES` (a `postgresql://` URL of a
-/// user that may create databases) when given; otherwise a cluster of this test process's own, started once on a
-/// free loopback port in a temp folder (`initdb`, `pg_ctl`; as the user `postgres` when the tests run as root) and
-/// stopped, its folder removed, by a watchdog once this process is gone. Each test gets a database of its own.
+/// The tests' PostgreSQL server (``OnSitePostgresTesting/PostgresTestCluster``, shared with the end-to-end tests),
+/// handing out databases as the store's locations.
 enum PostgresTestCluster {
-    /// The server, started at most once per test process.
-    private static let server = Task<PostgresStoreLocation, any Error> { try startServer() }
+    /// A blob folder for stores whose tests touch no blob: nothing is ever written there.
+    static let noBlobs = RelayBlobStore(directory: FileManager.default.temporaryDirectory.appendingPathComponent("onsite-no-blobs-\(UUID().uuidString)"))
 
-    /// A new, empty database on the test server.
+    /// A new, empty database on the tests' PostgreSQL server.
     static func freshDatabase() async throws -> PostgresStoreLocation {
-        let server = try await server.value
-        let name = "onsite_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        let configuration = PostgresConnection.Configuration(
-            host: server.host, port: server.port, username: server.username, password: server.password,
-            database: server.database, tls: server.tlsMode == .disable ? .disable : .prefer(try NIOSSLContext(configuration: .makeClientConfiguration())))
-        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: Logger(label: "test.postgres"))
-        do {
-            try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: Logger(label: "test.postgres"))
-        } catch {
-            try? await connection.close()
-            throw ClusterError("could not create the test database \(name) on \(server): \(String(reflecting: error))")
-        }
-        try await connection.close()
-        return server.database(name)
-    }
-
-    private static func startServer() throws -> PostgresStoreLocation {
-        if let given = ProcessInfo.processInfo.environment["ONSITE_TEST_POSTGRES"] {
-            return try PostgresStoreLocation(given)
-        }
-        let bin = try binFolder()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("onsite-pg-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
-        let asRoot = getuid() == 0
-        if asRoot {
-            // PostgreSQL refuses to run as root: the cluster belongs to the user `postgres`.
-            try run("/bin/chown", ["postgres:postgres", folder])
-        }
-        let data = folder + "/data"
-        try run(bin + "/initdb", ["-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"], asPostgres: asRoot)
-        let port = try freePort()
-        try run(bin + "/pg_ctl", ["-D", data, "-l", folder + "/server.log", "-w", "-t", "60",
-                                  "-o", "-p \(port) -k \(folder) -c listen_addresses=127.0.0.1 -c max_connections=400", "start"], asPostgres: asRoot)
-        // Stops the cluster and removes its folder once this process is gone, however it ends.
-        let watchdog = "while [ -d /proc/\(getpid()) ]; do sleep 1; done; \(bin)/pg_ctl -D \(data) -m immediate stop; rm -rf \(folder)"
-        try launch("/bin/sh", ["-c", watchdog], asPostgres: asRoot)
-        return PostgresStoreLocation(host: "127.0.0.1", port: port, username: "postgres", database: "postgres", tlsMode: .disable)
-    }
-
-    /// The newest installed PostgreSQL's programs (Debian: /usr/lib/postgresql/VERSION/bin).
-    private static func binFolder() throws -> String {
-        let root = "/usr/lib/postgresql"
-        let versions = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
-        guard let newest = versions.compactMap(Int.init).max(), FileManager.default.isExecutableFile(atPath: "\(root)/\(newest)/bin/initdb") else {
-            throw ClusterError("no PostgreSQL server under \(root): install Debian's `postgresql` (Scripts/install-deps.sh), or set ONSITE_TEST_POSTGRES=postgresql://USER@HOST:PORT/DATABASE")
-        }
-        return "\(root)/\(newest)/bin"
-    }
-
-    private static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw ClusterError("no socket for a free port: errno \(errno)") }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
-        }
-        guard bound else { throw ClusterError("could not bind a loopback port: errno \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    /// The program and arguments, run as the user `postgres` when asked (through runuser).
-    private static func commandLine(_ path: String, _ arguments: [String], asPostgres: Bool) -> [String] {
-        asPostgres ? ["/usr/sbin/runuser", "-u", "postgres", "--", path] + arguments : [path] + arguments
-    }
-
-    /// Runs a command to its end, its output to a file (never a pipe: the server `pg_ctl` starts would hold it
-    /// open). posix_spawn and waitpid rather than Foundation's Process, whose wait did not return for `pg_ctl start`.
-    private static func run(_ path: String, _ arguments: [String], asPostgres: Bool = false) throws {
-        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("onsite-pg-command-\(UUID().uuidString).log").path
-        defer { try? FileManager.default.removeItem(atPath: outputPath) }
-        let line = commandLine(path, arguments, asPostgres: asPostgres)
-        let pid = try spawn(line, output: outputPath)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 {
-            guard errno == EINTR else { throw ClusterError("waiting for `\(line.joined(separator: " "))` failed: errno \(errno)") }
-        }
-        let exited = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        guard exited == 0 else {
-            let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-            throw ClusterError("`\(line.joined(separator: " "))` exited with \(exited): \(text)")
-        }
-    }
-
-    private static func launch(_ path: String, _ arguments: [String], asPostgres: Bool) throws {
-        _ = try spawn(commandLine(path, arguments, asPostgres: asPostgres), output: "/dev/null")
-    }
-
-    private static func spawn(_ line: [String], output: String) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv = line.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, line[0], &actions, nil, argv, environ)
-        guard result == 0 else { throw ClusterError("cannot start `\(line.joined(separator: " "))`: error \(result)") }
-        return pid
-    }
-
-    struct ClusterError: Error, CustomStringConvertible {
-        let description: String
-        init(_ description: String) { self.description = "The tests' PostgreSQL server: " + description }
+        try PostgresStoreLocation(try await OnSitePostgresTesting.PostgresTestCluster.freshDatabaseURL())
     }
 }

@@ -1,0 +1,34 @@
+import Foundation
+import Logging
+import OnSiteCrypto
+
+extension RelayServer {
+    /// Opens the store the configuration names (`store`: the SQLite file in the data directory, or a PostgreSQL
+    /// database, migrated now), with the relay's key from the data directory, and builds the relay on it.
+    ///
+    /// ```swift
+    /// let server = try await RelayServer.open(configuration: configuration, logger: logger)
+    /// try await server.makeApplication().runService()
+    /// ```
+    /// Relays on one PostgreSQL database share the data directory: its blobs, uploads and key (made by whichever
+    /// starts first). A PostgreSQL store's connection pool runs as a service of ``makeApplication(onRunning:)``.
+    ///
+    /// - Throws: ``RelayConfigurationError`` for an unusable configuration; ``PostgresStoreError`` when the database
+    ///   cannot be reached or migrated (a schema from a newer relay is refused, unchanged).
+    public static func open(configuration: RelayConfiguration, logger: Logger, now: Date = Date()) async throws -> RelayServer {
+        try configuration.validate()
+        switch try configuration.storeLocation() {
+        case .sqlite:
+            return try RelayServer(configuration: configuration, logger: logger, now: now)
+        case .postgresql(let location):
+            try FileManager.default.createDirectory(
+                atPath: configuration.dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            let blobs = RelayBlobStore(directory: URL(fileURLWithPath: configuration.dataDirectory))
+            var store = PostgresRelayStore(location: location, blobs: blobs, logger: logger)
+            try await store.migrate()
+            store.checkpointKey = try Ed25519PrivateKey.loadOrCreate(at: configuration.relayKeyPath)
+            logger.notice("onsite-relay runs on a PostgreSQL store", metadata: ["relay.store": .string(location.description)])
+            return try RelayServer(configuration: configuration, storage: store, blobs: blobs, logger: logger, now: now)
+        }
+    }
+}
