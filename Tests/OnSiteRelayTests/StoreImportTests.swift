@@ -100,10 +100,10 @@ struct StoreImportTests {
             }
             #expect(try await postgres.device(tokenHash: DeviceToken.hashHex(of: history.signed.fixture.officer.token))?.id == history.signed.officer.deviceId)
             #expect(try await postgres.retiredToken(DeviceToken.hashHex(of: history.rotatedToken))?.device.id == history.otherWard.deviceId)
-            // Every device's pages are the same on both: from the start, and from a cursor past the compaction.
+            // Every device's pages are the same on both: from the start, from behind the compaction (a snapshot), and past it.
             let head = try await sqlite.serverVersion()
             for actor in history.actors {
-                for since in [0, head - 2] {
+                for since in [0, 1, head - 2] {
                     let expected = try await Self.pull(sqlite, since: since, as: actor)
                     let got = try await Self.pull(postgres, since: since, as: actor)
                     #expect(got == expected, "device \(actor.deviceId) since \(since)")
