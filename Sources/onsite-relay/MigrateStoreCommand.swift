@@ -37,7 +37,7 @@ struct StoreMoveOptions: ParsableArguments {
 
     func run() async throws {
         guard let from, let to else { return }
-        let summary = try await PostgresStoreImport.run(from: from, to: try PostgresStoreLocation(to))
+        let summary = try await PostgresStoreImport.run(from: from, to: try PostgresStoreLocation(to), logger: commandLogger)
         print("Moved the relay store \(summary.storePath) into \(summary.target) in one transaction, and checked the copy.")
         print("The relay is still \(summary.identity): devices continue without noticing.")
         print("Log chain head: version \(summary.chainHead.version), hash \(summary.chainHead.hash), equal on both stores.")
