@@ -13,14 +13,18 @@ struct Migrate: AsyncParsableCommand {
             The store is the one `serve` would use: `store` in the configuration file or ONSITE_RELAY_STORE (a \
             postgresql:// URL), else relay.sqlite in the data folder. Migrations already applied are skipped; a store \
             migrated by a newer onsite-relay is refused and left unchanged. Safe while relays run.
-            """)
+
+            """ + StoreMoveOptions.discussion)
 
     @OptionGroup var options: ConfigurationOptions
 
-    // Copying a SQLite store into PostgreSQL (`--from DATA_FOLDER --to URL`, helper pgmove) adds its options
-    // here and branches in `run()` before the plain migration below.
+    @OptionGroup var move: StoreMoveOptions
 
     func run() async throws {
+        if move.isMove {
+            try await move.run()
+            return
+        }
         let configuration = try options.load()
         let location = try configuration.storeLocation()
         let applied = try await configuration.migrateStore(logger: commandLogger)
