@@ -29,6 +29,8 @@ public struct RelayServer: Sendable {
     /// Names and deadline rules for the hub's reads (exports, Open311): the catalogue built into the binary.
     private let catalogue: ExportCatalogue
     private let seen: LastSeenRecorder
+    /// Whether the application runs the storage's own service (its connection pool).
+    private let runsStorage: Bool
 
     /// Opens the SQLite store under the configuration's data directory (whatever `store` says) and sweeps uploads
     /// abandoned for longer than `uploadExpiryHours`.
@@ -45,13 +47,16 @@ public struct RelayServer: Sendable {
     /// abandoned for longer than `uploadExpiryHours`.
     ///
     /// A store that is a ServiceLifecycle `Service` (the PostgreSQL store's connection pool) runs as the first service
-    /// of ``makeApplication(onRunning:)``, so it stops last, after the server has answered its open requests.
+    /// of ``makeApplication(onRunning:)``, so it stops last, after the server has answered its open requests; with
+    /// `runsStorage` false the caller runs it (tests that make several applications on one store, which may run its
+    /// pool only once).
     public init(configuration: RelayConfiguration, storage: any RelayStorage, blobs: RelayBlobStore? = nil, logger: Logger,
-                now: Date = Date()) throws {
+                now: Date = Date(), runsStorage: Bool = true) throws {
         try configuration.validate()
         try Self.createDataDirectory(configuration)
         self.configuration = configuration
         self.storage = storage
+        self.runsStorage = runsStorage
         self.metrics = RelayMetrics()
         self.catalogue = try ExportCatalogue.builtIn()
         self.seen = LastSeenRecorder(store: storage)
@@ -110,7 +115,7 @@ public struct RelayServer: Sendable {
         let logger = self.logger
         // Shut down in reverse order: the server first, then compaction, then the store's pool (if it has one).
         var services: [any Service] = []
-        if let pool = store as? any Service { services.append(pool) }
+        if runsStorage, let pool = store as? any Service { services.append(pool) }
         services.append(LogCompactionService(store: store, retention: retention, logger: logger))
         return Application(
             router: makeRouter(),

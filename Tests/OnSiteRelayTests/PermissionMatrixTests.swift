@@ -40,17 +40,17 @@ struct PermissionMatrixTests {
         }
     }
 
-    @Test("Every forbidden cell is refused with a reason, every allowed one accepted", arguments: Role.allCases)
-    func matrix(role: Role) async throws {
-        let fixture = try await RelayRouteTests.Fixture()
+    @Test("Every forbidden cell is refused with a reason, every allowed one accepted", arguments: Role.allCases, StoreKind.allCases)
+    func matrix(role: Role, kind: StoreKind) async throws {
+        let fixture = try await RelayRouteTests.Fixture(kind)
         let units = role == .admin ? [] : (role == .hub || role == .supervisor ? ["dien-bien"] : ["phuong-muong-thanh"])
-        let device = try await RelayRouteTests.Fixture.add(role, units, to: fixture.server.store)
+        let device = try await RelayRouteTests.Fixture.add(role, units, to: fixture.server.storage)
         let mine = fixture.report("mine", commune: "phuong-muong-thanh")
         var theirs = fixture.report("theirs", commune: "phuong-him-lam")
         theirs.area.province = "lai-chau"
         theirs.area.district = "tp-lai-chau"
         let seed = fixture.changeSet(from: fixture.hub.id, sequence: 1, [(.createReport(mine), mine.id), (.createReport(theirs), theirs.id)])
-        _ = try await fixture.server.store.push(seed, from: Actor(deviceId: fixture.hub.id, role: .hub, units: ["dien-bien", "lai-chau"]))
+        _ = try await fixture.server.storage.push(seed, from: Actor(deviceId: fixture.hub.id, role: .hub, units: ["dien-bien", "lai-chau"]), limits: SyncLimits(), at: Date())
         var sequence: Int64 = 1
         for operation in Operation.allCases {
             for target in [mine.id, theirs.id] {
@@ -61,7 +61,7 @@ struct PermissionMatrixTests {
                     change = .transition(transition)
                 }
                 let changeSet = fixture.changeSet(from: device.id, sequence: sequence, [(change, target)])
-                let result = try await fixture.server.store.push(changeSet, from: Actor(deviceId: device.id, role: role, units: Set(units)))
+                let result = try await fixture.server.storage.push(changeSet, from: Actor(deviceId: device.id, role: role, units: Set(units)), limits: SyncLimits(), at: Date())
                 let expected = (role == .admin || target == mine.id) && Self.allowed[role, default: []].contains(operation)
                 let outcome = try #require(result.results.first)
                 if expected {

@@ -19,19 +19,21 @@ struct RelayRouteTests {
         let hub: (id: String, token: String)
         let officer: (id: String, token: String)
         let otherWard: (id: String, token: String)
+        /// The PostgreSQL store's pool, up while the fixture lives.
+        private let pool: StorePoolRunner?
 
-        init(limits: SyncLimits = SyncLimits()) async throws {
+        init(_ kind: StoreKind = .sqlite, limits: SyncLimits = SyncLimits()) async throws {
             var configuration = RelayConfiguration()
             configuration.allowPlainHTTP = true
             configuration.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-test-\(UUID().uuidString)").path
             configuration.limits = limits
-            server = try RelayServer(configuration: configuration, logger: Logger(label: "test"))
-            hub = try await Self.add(.hub, ["dien-bien"], to: server.store)
-            officer = try await Self.add(.officer, ["phuong-muong-thanh"], to: server.store)
-            otherWard = try await Self.add(.officer, ["phuong-him-lam"], to: server.store)
+            (server, pool) = try await kind.relayServer(configuration: configuration)
+            hub = try await Self.add(.hub, ["dien-bien"], to: server.storage)
+            officer = try await Self.add(.officer, ["phuong-muong-thanh"], to: server.storage)
+            otherWard = try await Self.add(.officer, ["phuong-him-lam"], to: server.storage)
         }
 
-        static func add(_ role: Role, _ units: [String], to store: RelayStore) async throws -> (id: String, token: String) {
+        static func add(_ role: Role, _ units: [String], to store: any RelayDeviceStorage) async throws -> (id: String, token: String) {
             let token = try DeviceToken.generate()
             let id = UUID().uuidString
             try await store.addDevice(DeviceRecord(id: id, name: role.rawValue, role: role, units: units, tokenHash: token.hashHex, createdAt: Date()))
@@ -65,9 +67,9 @@ struct RelayRouteTests {
         try WireCoding.decode(type, from: Data(buffer.readableBytesView))
     }
 
-    @Test("Health answers without a token; every other route needs one, with a JSON error body")
-    func authentication() async throws {
-        let fixture = try await Fixture()
+    @Test("Health answers without a token; every other route needs one, with a JSON error body", arguments: StoreKind.allCases)
+    func authentication(kind: StoreKind) async throws {
+        let fixture = try await Fixture(kind)
         try await fixture.server.makeApplication().test(.router) { client in
             try await client.execute(uri: "/healthz", method: .get) { response in
                 #expect(response.status == .ok)
@@ -85,10 +87,10 @@ struct RelayRouteTests {
         }
     }
 
-    @Test("A revoked device is refused with a sentence saying its work is kept")
-    func revokedDevice() async throws {
-        let fixture = try await Fixture()
-        _ = try await fixture.server.store.revokeDevice(id: fixture.officer.id, at: Date())
+    @Test("A revoked device is refused with a sentence saying its work is kept", arguments: StoreKind.allCases)
+    func revokedDevice(kind: StoreKind) async throws {
+        let fixture = try await Fixture(kind)
+        _ = try await fixture.server.storage.revokeDevice(id: fixture.officer.id, at: Date())
         try await fixture.server.makeApplication().test(.router) { client in
             try await client.execute(uri: "/v1/me", method: .get, headers: Self.headers(fixture.officer.token)) { response in
                 #expect(response.status == .forbidden)
@@ -99,9 +101,9 @@ struct RelayRouteTests {
         }
     }
 
-    @Test("A first pull is a snapshot of the device's units only, paged by report id, ending at the snapshot's version")
-    func scopedPagedPull() async throws {
-        let fixture = try await Fixture()
+    @Test("A first pull is a snapshot of the device's units only, paged by report id, ending at the snapshot's version", arguments: StoreKind.allCases)
+    func scopedPagedPull(kind: StoreKind) async throws {
+        let fixture = try await Fixture(kind)
         let reports = (1...5).map { fixture.report("r\($0)", commune: $0 % 2 == 0 ? "phuong-him-lam" : "phuong-muong-thanh") }
         let push = fixture.changeSet(from: fixture.hub.id, sequence: 1, reports.map { (.createReport($0), $0.id) })
         try await fixture.server.makeApplication().test(.router) { client in
@@ -138,9 +140,9 @@ struct RelayRouteTests {
         }
     }
 
-    @Test("An officer cannot write outside its units nor set hub-only fields; the rest of the change set applies")
-    func permissions() async throws {
-        let fixture = try await Fixture()
+    @Test("An officer cannot write outside its units nor set hub-only fields; the rest of the change set applies", arguments: StoreKind.allCases)
+    func permissions(kind: StoreKind) async throws {
+        let fixture = try await Fixture(kind)
         let reports = [fixture.report("mine", commune: "phuong-muong-thanh"), fixture.report("theirs", commune: "phuong-him-lam")]
         let seed = fixture.changeSet(from: fixture.hub.id, sequence: 1, reports.map { (.createReport($0), $0.id) })
         let attempt = fixture.changeSet(from: fixture.officer.id, sequence: 2, [
@@ -159,9 +161,9 @@ struct RelayRouteTests {
         }
     }
 
-    @Test("A reused sequence, a foreign device id and an oversized body are refused and change nothing")
-    func protocolViolations() async throws {
-        let fixture = try await Fixture(limits: { var limits = SyncLimits(); limits.maxChangeSetBytes = 2_000; return limits }())
+    @Test("A reused sequence, a foreign device id and an oversized body are refused and change nothing", arguments: StoreKind.allCases)
+    func protocolViolations(kind: StoreKind) async throws {
+        let fixture = try await Fixture(kind, limits: { var limits = SyncLimits(); limits.maxChangeSetBytes = 2_000; return limits }())
         let first = fixture.changeSet(from: fixture.hub.id, sequence: 1, [(.createReport(fixture.report("a", commune: "phuong-muong-thanh")), "a")])
         let reused = fixture.changeSet(from: fixture.hub.id, sequence: 1, [(.setField(.address, .text("x")), "a")])
         let foreign = fixture.changeSet(from: fixture.officer.id, sequence: 2, [(.setField(.address, .text("y")), "a")])
@@ -178,6 +180,6 @@ struct RelayRouteTests {
                 }
             }
         }
-        #expect(try await fixture.server.store.serverVersion() == 1)
+        #expect(try await fixture.server.storage.serverVersion() == 1)
     }
 }

@@ -62,7 +62,7 @@ struct UploadRouteTests {
 
     /// The size of the bytes of the (one) upload in progress of `sha256` (uploads are per hash and device).
     static func partialSize(_ fixture: Fixture, _ sha256: String) -> Int? {
-        let uploads = fixture.server.store.blobs.directory.appendingPathComponent("uploads")
+        let uploads = fixture.server.blobs.directory.appendingPathComponent("uploads")
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: uploads.path)) ?? [])
             .filter { $0.hasPrefix(sha256 + ".") && !$0.hasSuffix(".json") }
         guard names.count == 1, let name = names.first,
@@ -76,12 +76,12 @@ struct UploadRouteTests {
         return response.headers[HTTPField.Name("Upload-Offset")!].flatMap { Int64($0) }
     }
 
-    @Test("Chunks build the blob; the last one publishes it, appends blob_available, and a second create sends nothing")
-    func wholeUpload() async throws {
-        let fixture = try await Fixture()
+    @Test("Chunks build the blob; the last one publishes it, appends blob_available, and a second create sends nothing", arguments: StoreKind.allCases)
+    func wholeUpload(kind: StoreKind) async throws {
+        let fixture = try await Fixture(kind)
         let photo = try Self.sample("dbp-site-1.jpg")
         let sha256 = Self.hash(photo)
-        let blobs = fixture.server.store.blobs
+        let blobs = fixture.server.blobs
         try await fixture.server.makeApplication().test(.router) { client in
             try await Self.seed(client, fixture, [photo])
             let created = try await Self.create(client, fixture.officer.token, photo)
@@ -104,7 +104,7 @@ struct UploadRouteTests {
             let downloaded = try await client.execute(uri: "/v1/blobs/\(sha256)", method: .get, headers: RelayRouteTests.headers(fixture.officer.token))
             #expect(downloaded.status == .ok)
             #expect(Self.hash(Data(downloaded.body.readableBytesView)) == sha256)
-            let entries = try await fixture.server.store.logEntries(after: 0, limit: 100)
+            let entries = try await fixture.server.storage.logEntries(after: 0, limit: 100)
             #expect(entries.last?.deviceId == "relay")
             #expect(entries.last?.operation.change == .blobAvailable(sha256: sha256))
             let page = try await client.execute(uri: "/v1/changes?since=0", method: .get, headers: RelayRouteTests.headers(fixture.officer.token))
@@ -121,9 +121,9 @@ struct UploadRouteTests {
         }
     }
 
-    @Test("A corrupt chunk is discarded with 460 and the offset stays; a wrong offset is 409 with the relay's offset")
-    func corruptChunkAndWrongOffset() async throws {
-        let fixture = try await Fixture()
+    @Test("A corrupt chunk is discarded with 460 and the offset stays; a wrong offset is 409 with the relay's offset", arguments: StoreKind.allCases)
+    func corruptChunkAndWrongOffset(kind: StoreKind) async throws {
+        let fixture = try await Fixture(kind)
         let photo = try Self.sample("dbp-site-2.jpg")
         let sha256 = Self.hash(photo)
         try await fixture.server.makeApplication().test(.router) { client in
@@ -155,14 +155,14 @@ struct UploadRouteTests {
         }
     }
 
-    @Test("Oversized files, wrong types and non-JPEG bytes are refused before anything is stored")
-    func limits() async throws {
+    @Test("Oversized files, wrong types and non-JPEG bytes are refused before anything is stored", arguments: StoreKind.allCases)
+    func limits(kind: StoreKind) async throws {
         var limits = SyncLimits()
         limits.maxAttachmentBytes = 10_000
-        let fixture = try await Fixture(limits: limits)
+        let fixture = try await Fixture(kind, limits: limits)
         let big = try Self.sample("dbp-site-1.jpg")  // 14,098 bytes > 10,000
         let gif = Data("GIF89a, not a JPEG at all".utf8)
-        let uploads = fixture.server.store.blobs.directory.appendingPathComponent("uploads")
+        let uploads = fixture.server.blobs.directory.appendingPathComponent("uploads")
         try await fixture.server.makeApplication().test(.router) { client in
             try await Self.seed(client, fixture, [gif])
             let oversized = try await Self.create(client, fixture.officer.token, big)
@@ -176,7 +176,7 @@ struct UploadRouteTests {
             let notJPEG = try await Self.patch(client, fixture.officer.token, Self.hash(gif), offset: 0, gif)
             #expect(notJPEG.status == .unsupportedMediaType && Self.errorCode(notJPEG) == .notJPEG)
             #expect(Self.partialSize(fixture, Self.hash(gif)) == 0)
-            #expect(!fixture.server.store.blobs.hasBlob(Self.hash(gif)))
+            #expect(!fixture.server.blobs.hasBlob(Self.hash(gif)))
         }
     }
 
@@ -202,9 +202,9 @@ struct UploadRouteTests {
         }
     }
 
-    @Test("A truncated JPEG is refused when its last chunk arrives; the upload is discarded and nothing is visible")
-    func truncatedJPEG() async throws {
-        let fixture = try await Fixture()
+    @Test("A truncated JPEG is refused when its last chunk arrives; the upload is discarded and nothing is visible", arguments: StoreKind.allCases)
+    func truncatedJPEG(kind: StoreKind) async throws {
+        let fixture = try await Fixture(kind)
         let truncated = try Self.sample("truncated.jpg")
         let sha256 = Self.hash(truncated)
         try await fixture.server.makeApplication().test(.router) { client in
@@ -214,7 +214,7 @@ struct UploadRouteTests {
             #expect(answer.status == .unprocessableContent && Self.errorCode(answer) == .truncatedJPEG)
             let body = try RelayRouteTests.decode(ErrorBody.self, answer.body)
             #expect(body.error.message.contains("end-of-image"))
-            #expect(!fixture.server.store.blobs.hasBlob(sha256))
+            #expect(!fixture.server.blobs.hasBlob(sha256))
             let download = try await client.execute(uri: "/v1/blobs/\(sha256)", method: .get, headers: RelayRouteTests.headers(fixture.officer.token))
             #expect(Self.errorCode(download) == .blobPending)
             let status = try await client.execute(uri: "/v1/uploads/\(sha256)", method: .get, headers: RelayRouteTests.headers(fixture.officer.token))

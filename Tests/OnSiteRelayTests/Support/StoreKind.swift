@@ -50,3 +50,36 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         }
     }
 }
+
+/// Keeps a PostgreSQL store's connection pool running for as long as a test holds it (route tests drive the
+/// router directly, without the application's services), and stops it when released.
+final class StorePoolRunner: Sendable {
+    private let task: Task<Void, Never>
+
+    init(_ store: PostgresRelayStore) {
+        task = Task { try? await store.run() }
+    }
+
+    deinit { task.cancel() }
+}
+
+extension StoreKind {
+    /// A relay on a new, empty, migrated store of this kind: for SQLite the relay's own file in the configuration's
+    /// data directory (as `onsite-relay serve` opens it), for PostgreSQL a fresh database with the blobs in the data
+    /// directory; the runner keeps the PostgreSQL pool up while the test holds it.
+    func relayServer(configuration: RelayConfiguration) async throws -> (RelayServer, StorePoolRunner?) {
+        switch self {
+        case .sqlite:
+            return (try RelayServer(configuration: configuration, logger: Logger(label: "test")), nil)
+        case .postgresql:
+            let location = try await PostgresTestCluster.freshDatabase()
+            try await PostgresRelayStore.migrate(at: location, logger: Logger(label: "test.postgres"))
+            try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+            let blobs = RelayBlobStore(directory: URL(fileURLWithPath: configuration.dataDirectory))
+            var store = PostgresRelayStore(location: location, blobs: blobs, logger: Logger(label: "test.postgres"))
+            store.checkpointKey = try Ed25519PrivateKey.loadOrCreate(at: configuration.relayKeyPath)
+            let runner = StorePoolRunner(store)
+            return (try RelayServer(configuration: configuration, storage: store, blobs: blobs, logger: Logger(label: "test"), runsStorage: false), runner)
+        }
+    }
+}
