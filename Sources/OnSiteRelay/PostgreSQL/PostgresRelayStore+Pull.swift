@@ -14,18 +14,25 @@ extension PostgresRelayStore {
     /// continuation get snapshot pages; every other pull gets the log's entries. Records travel with their
     /// evidence's signed operations, and each page with the keys that signed what it carries.
     public func pull(_ request: PullRequest, for actor: Actor, now: Date, maxPageBytes: Int) async throws -> PullPage {
-        let page = try await withSnapshot("pull changes since \(request.since) for device \(actor.deviceId)") { connection in
+        try await servedPull(request, for: actor, now: now, maxPageBytes: maxPageBytes).decoded()
+    }
+
+    /// The page of ``pull(_:for:now:maxPageBytes:)`` with its entries as stored (``ServedOperation``: decoded only
+    /// to redact a reporter).
+    public func servedPull(_ request: PullRequest, for actor: Actor, now: Date, maxPageBytes: Int) async throws -> ServedPullPage {
+        let served = try await withSnapshot("pull changes since \(request.since) for device \(actor.deviceId)") { connection in
             try await PostgresPullReader(connection: connection, actor: actor, now: now, maxPageBytes: maxPageBytes, logger: logger)
                 .page(request)
         }
-        if page.snapshot?.isComplete == false { return page }
-        let served = min(page.nextCursor, page.serverVersion)
+        let page = served.page
+        if page.snapshot?.isComplete == false { return served }
+        let version = min(page.nextCursor, page.serverVersion)
         _ = try await withConnection("record the version served to device \(actor.deviceId)") { connection in
             try await connection.query("""
-                UPDATE device SET served_version = \(served) WHERE id = \(actor.deviceId) AND served_version < \(served)
+                UPDATE device SET served_version = \(version) WHERE id = \(actor.deviceId) AND served_version < \(version)
                 """, logger: logger)
         }
-        return page
+        return served
     }
 
     /// How many conflicts a pushed change set recorded: the relay's `record_conflict` operations among its versions.
@@ -66,7 +73,7 @@ private struct PostgresPullReader {
     let maxPageBytes: Int
     let logger: Logger
 
-    func page(_ request: PullRequest) async throws -> PullPage {
+    func page(_ request: PullRequest) async throws -> ServedPullPage {
         let newest = try await serverVersion()
         let compacted = try await PostgresRelayStore.compactedThrough(connection, logger: logger)
         let continuing = request.snapshot.flatMap { $0.isComplete ? nil : $0 }
@@ -90,7 +97,7 @@ private struct PostgresPullReader {
         return version
     }
 
-    private func snapshotPage(_ request: PullRequest, from position: SnapshotPosition, newest: Int64) async throws -> PullPage {
+    private func snapshotPage(_ request: PullRequest, from position: SnapshotPosition, newest: Int64) async throws -> ServedPullPage {
         let version = min(max(position.version, 0), newest)
         let after = position.after ?? ""
         var statement = PostgresStatement(#"SELECT id, state FROM report WHERE length(state) > 0 AND id COLLATE "C" > "#)
@@ -119,13 +126,13 @@ private struct PostgresPullReader {
             records.append(Redaction.redacted(try WireCoding.decode(ReportRecord.self, from: state), for: actor.role))
         }
         let reached = SnapshotPosition(version: version, after: records.last?.id ?? position.after, isComplete: complete)
-        return PullPage(
+        return ServedPullPage(page: PullPage(
             changes: [], nextCursor: complete ? version : request.since, hasMore: !complete || newest > version,
             serverVersion: newest, snapshots: records, serverTimeMillis: WireDate.millis(now), snapshot: reached,
-            evidence: entries, signers: try await evidence.signerKeys(of: entries))
+            evidence: entries, signers: try await evidence.signerKeys(of: entries)), changes: [])
     }
 
-    private func changesPage(_ request: PullRequest, newest: Int64) async throws -> PullPage {
+    private func changesPage(_ request: PullRequest, newest: Int64) async throws -> ServedPullPage {
         let since = request.since
         var statement = PostgresStatement("SELECT log.version, log.device_id, log.operation FROM log JOIN report ON report.id = log.report_id")
         let sincePlaceholder = statement.bind(since)
@@ -134,8 +141,8 @@ private struct PostgresPullReader {
         let limit = statement.bind(Int64(request.limit + 1))
         statement.append(" ORDER BY log.version LIMIT " + limit)
         let rows = try await connection.query(statement.query, logger: logger)
-        let decoder = WireCoding.makeDecoder()
-        var entries: [LogEntry] = []
+        var entries: [EncodedLogEntry] = []
+        var keyIds: [Int64: String] = [:]
         var bytes = 0
         var hasMore = false
         for try await (version, deviceId, data) in rows.decode((Int64, String, Data).self) {
@@ -145,8 +152,9 @@ private struct PostgresPullReader {
                 continue
             }
             bytes += data.count
-            let operation = try decoder.decode(SyncOperation.self, from: data)
-            entries.append(LogEntry(version: version, deviceId: deviceId, operation: Redaction.redacted(operation, for: actor.role)))
+            let served = try ServedOperation(stored: data, for: actor.role)
+            entries.append(EncodedLogEntry(version: version, deviceId: deviceId, operation: served.bytes))
+            keyIds[version] = served.keyId
         }
         var cursor = hasMore ? (entries.last?.version ?? since) : max(since, newest)
         let moves = try await scopeChanges(since: since, budget: maxPageBytes - bytes, entryVersions: entries.map(\.version))
@@ -158,10 +166,12 @@ private struct PostgresPullReader {
         // Reports backfilled whole travel with their evidence's signed operations (bounded per report).
         let signed = try await evidence.entries(of: moves.snapshots.map(\.id), for: actor.role)
         let backfilled = moves.snapshots.flatMap { signed[$0.id]?.entries ?? [] }
-        return PullPage(
-            changes: entries, nextCursor: cursor, hasMore: hasMore, serverVersion: newest,
+        let signers = Set(entries.compactMap { keyIds[$0.version] }).union(backfilled.compactMap { $0.operation.signature?.keyId })
+        let page = PullPage(
+            changes: [], nextCursor: cursor, hasMore: hasMore, serverVersion: newest,
             snapshots: moves.snapshots.map { Redaction.redacted($0, for: actor.role) }, evictions: moves.evictions,
-            serverTimeMillis: WireDate.millis(now), evidence: backfilled, signers: try await evidence.signerKeys(of: entries + backfilled))
+            serverTimeMillis: WireDate.millis(now), evidence: backfilled, signers: try await evidence.signerKeys(signers))
+        return ServedPullPage(page: page, changes: entries)
     }
 
     /// Reports whose units changed after `since`: evicted or backfilled, as ``RelayStore``'s pull does.
