@@ -75,19 +75,9 @@ struct PostgresEvidenceReader {
     let connection: PostgresConnection
     let logger: Logger
 
-    /// One evidence row of the log.
-    struct Row: Sendable {
-        var version: Int64
-        var operationId: String
-        var changeSetId: String
-        var deviceId: String
-        var reportId: String
-        var operation: Data
-    }
-
-    /// The evidence rows of each report, oldest first, at most ``RelayStore/maxEvidenceEntriesPerReport`` each; the
+    /// The evidence rows of each report (the columns the log chain covers), oldest first, at most ``RelayStore/maxEvidenceEntriesPerReport`` each; the
     /// reports in the order given.
-    func rows(of reportIds: [String]) async throws -> [Row] {
+    func rows(of reportIds: [String]) async throws -> [LogChain.Entry] {
         guard !reportIds.isEmpty else { return [] }
         let kinds = SyncOperation.evidenceKinds.map(\.rawValue)
         let rows = try await connection.query("""
@@ -96,11 +86,11 @@ struct PostgresEvidenceReader {
                 WHERE report_id = ANY(\(reportIds)) AND device_id <> \(RelayStore.relayDeviceId) AND change_kind = ANY(\(kinds))
             ) AS evidence WHERE rank <= \(Int64(RelayStore.maxEvidenceEntriesPerReport)) ORDER BY version
             """, logger: logger)
-        var byReport: [String: [Row]] = [:]
+        var byReport: [String: [LogChain.Entry]] = [:]
         for try await (version, operationId, changeSetId, deviceId, reportId, operation)
             in rows.decode((Int64, String, String, String, String, Data).self) {
-            byReport[reportId, default: []].append(Row(version: version, operationId: operationId, changeSetId: changeSetId,
-                                                       deviceId: deviceId, reportId: reportId, operation: operation))
+            byReport[reportId, default: []].append(LogChain.Entry(version: version, operationId: operationId, changeSetId: changeSetId,
+                                                                  deviceId: deviceId, reportId: reportId, operation: operation))
         }
         return reportIds.flatMap { byReport[$0] ?? [] }
     }
