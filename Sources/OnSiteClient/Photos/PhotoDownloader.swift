@@ -41,13 +41,14 @@ public struct PhotoDownloader: Sendable {
                 report.notYetAvailable += 1
                 continue
             }
-            let received = try? SHA256.hash(fileAt: temporary).hex
-            guard received == attachment.sha256, try replica.blobs.publish(temporary, as: attachment.sha256) else {
-                let received = received ?? "unreadable"
+            // A file this device cannot read back is its own failure (thrown), not a finding about the relay.
+            let received = try SHA256.hash(fileAt: temporary).hex
+            guard received == attachment.sha256 else {
                 try await replica.recordRefusedDownload(attachment.sha256, received: received, at: replica.clock())
                 refused.append((attachment, received))
                 continue
             }
+            try replica.blobs.publish(temporary, as: attachment.sha256)
             try await replica.clearRefusedDownload(attachment.sha256)
             report.downloaded += 1
             report.downloadedBytes += attachment.byteCount
