@@ -122,10 +122,21 @@ extension PostgresRelayStore {
                 try await connection.query("INSERT INTO scope_log (version, report_id, units) VALUES (\(version), \(id), \(units))", logger: logger)
             }
         }
-        for (entry, hash) in zip(ledger.entries, ledger.entryHashes) {
+        if !ledger.entries.isEmpty {
+            // All the change set's log rows in one statement: every round trip here is spent holding `log_head`,
+            // which every relay's pushes wait for.
+            let entries = ledger.entries
+            let versions = entries.map(\.version)
+            let operationIds = entries.map(\.operationId)
+            let changeSetIds = entries.map(\.changeSetId)
+            let deviceIds = entries.map(\.deviceId)
+            let reportIds = entries.map(\.reportId)
+            let operations = entries.map { ByteBuffer(bytes: $0.operation) }
+            let hashes = ledger.entryHashes.map { ByteBuffer(bytes: $0) }
             try await connection.query("""
                 INSERT INTO log (version, operation_id, change_set_id, device_id, report_id, operation, chain_hash)
-                VALUES (\(entry.version), \(entry.operationId), \(entry.changeSetId), \(entry.deviceId), \(entry.reportId), \(entry.operation), \(Data(hash)))
+                SELECT * FROM unnest(\(versions)::bigint[], \(operationIds)::text[], \(changeSetIds)::text[], \(deviceIds)::text[],
+                                     \(reportIds)::text[], \(operations)::bytea[], \(hashes)::bytea[])
                 """, logger: logger)
         }
         for reference in ledger.attachments {
