@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import OnSiteCrypto
 
 extension RelayServer {
     /// Opens the store the configuration names (`store`: the SQLite file in the data directory, or a PostgreSQL
@@ -21,12 +20,7 @@ extension RelayServer {
         case .sqlite:
             return try RelayServer(configuration: configuration, logger: logger, now: now)
         case .postgresql(let location):
-            try FileManager.default.createDirectory(
-                atPath: configuration.dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            let blobs = RelayBlobStore(directory: URL(fileURLWithPath: configuration.dataDirectory))
-            var store = PostgresRelayStore(location: location, blobs: blobs, logger: logger)
-            try await store.migrate()
-            store.checkpointKey = try Ed25519PrivateKey.loadOrCreate(at: configuration.relayKeyPath)
+            let (store, blobs) = try await configuration.migratedPostgresStore(at: location, signing: true, logger: logger)
             logger.notice("onsite-relay runs on a PostgreSQL store", metadata: ["relay.store": .string(location.description)])
             return try RelayServer(configuration: configuration, storage: store, blobs: blobs, logger: logger, now: now)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Logging
+import OnSiteCrypto
 import OnSiteStorage
 
 /// Opening the configured store (``RelayConfiguration/storeLocation()``) for a command's work
@@ -30,6 +31,20 @@ extension RelayConfiguration {
         }
     }
 
+    /// The PostgreSQL store at `location` as a relay uses it, migrated: its blobs in the data directory (which the
+    /// relays on one database share) and, with `signing`, the relay's checkpoint key from there (made by whichever
+    /// relay starts first). Its connection pool is not running yet.
+    public func migratedPostgresStore(at location: PostgresStoreLocation, signing: Bool, logger: Logger) async throws
+        -> (store: PostgresRelayStore, blobs: RelayBlobStore)
+    {
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let blobs = RelayBlobStore(directory: URL(fileURLWithPath: dataDirectory))
+        var store = PostgresRelayStore(location: location, blobs: blobs, logger: logger)
+        try await store.migrate()
+        if signing { store.checkpointKey = try Ed25519PrivateKey.loadOrCreate(at: relayKeyPath) }
+        return (store, blobs)
+    }
+
     /// Applies the migrations this relay knows and the store lacks, and nothing else.
     ///
     /// - Returns: the names of the migrations applied now, oldest first, when the store can tell (the SQLite
@@ -48,7 +63,7 @@ extension RelayConfiguration {
             let after = try await pool.read { db in try RelayStore.migrator.appliedMigrations(db) }
             return after.filter { !before.contains($0) }
         case .postgresql(let location):
-            try await PostgresRelayStore(location: location, blobs: RelayBlobStore(directory: URL(fileURLWithPath: dataDirectory)), logger: logger).migrate()
+            _ = try await migratedPostgresStore(at: location, signing: false, logger: logger)
             return nil
         }
     }

@@ -73,11 +73,7 @@ extension StoreKind {
             return (try RelayServer(configuration: configuration, logger: Logger(label: "test")), nil)
         case .postgresql:
             let location = try await PostgresTestCluster.freshDatabase()
-            try await PostgresRelayStore.migrate(at: location, logger: Logger(label: "test.postgres"))
-            try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-            let blobs = RelayBlobStore(directory: URL(fileURLWithPath: configuration.dataDirectory))
-            var store = PostgresRelayStore(location: location, blobs: blobs, logger: Logger(label: "test.postgres"))
-            store.checkpointKey = try Ed25519PrivateKey.loadOrCreate(at: configuration.relayKeyPath)
+            let (store, blobs) = try await configuration.migratedPostgresStore(at: location, signing: true, logger: Logger(label: "test.postgres"))
             let runner = StorePoolRunner(store)
             return (try RelayServer(configuration: configuration, storage: store, blobs: blobs, logger: Logger(label: "test"), runsStorage: false), runner)
         }
