@@ -36,7 +36,7 @@ public struct ServedPullPage: Sendable {
         self.changes = changes
     }
 
-    /// A page whose entries were decoded already (a store without a stored-bytes path): each encoded once.
+    /// A page whose entries are decoded (as tests and in-process callers build them): each encoded once.
     public init(decoded page: PullPage) throws {
         let changes = try page.changes.map { entry in
             EncodedLogEntry(version: entry.version, deviceId: entry.deviceId, operation: try WireCoding.encode(entry.operation))

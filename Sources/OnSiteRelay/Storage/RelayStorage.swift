@@ -64,18 +64,12 @@ public protocol RelaySyncStorage: Sendable {
     /// One page of `changes since` for the device, redacted for its role; records the cursor it hands out.
     func pull(_ request: PullRequest, for actor: Actor, now: Date, maxPageBytes: Int) async throws -> PullPage
     /// The same page as ``pull(_:for:now:maxPageBytes:)``, with its entries as the stored operation bytes, for
-    /// the route to splice into its answer (``ServedPullPage``). A store without such a path encodes its page.
+    /// the route to splice into its answer (``ServedPullPage``, ``ServedOperation``).
     func servedPull(_ request: PullRequest, for actor: Actor, now: Date, maxPageBytes: Int) async throws -> ServedPullPage
     /// How many conflicts a pushed change set recorded.
     func conflictsRecorded(by result: PushResult) async throws -> Int
     /// The log chain's newest version and hash.
     func chainHead() async throws -> ChainHead
-}
-
-extension RelaySyncStorage {
-    public func servedPull(_ request: PullRequest, for actor: Actor, now: Date, maxPageBytes: Int) async throws -> ServedPullPage {
-        try ServedPullPage(decoded: try await pull(request, for: actor, now: now, maxPageBytes: maxPageBytes))
-    }
 }
 
 /// Which reports reference a blob and who uploaded it: the access rules of `Protocol/uploads.md`.
