@@ -70,7 +70,7 @@ let package = Package(
         .target(name: "OnSiteTesting"),
         // A PostgreSQL server of the tests' own (initdb, pg_ctl on a loopback port), a fresh database per test: the
         // relay's store tests and the end-to-end tests' relay processes on one database.
-        .target(name: "OnSitePostgresTesting"),
+        .target(name: "OnSitePostgresTesting", dependencies: ["OnSiteRelayProcess"]),
         // A fault-injecting TCP proxy (rate limit, delay, seeded cuts) for end-to-end tests and benchmarks.
         .target(name: "OnSiteLinkProxy"),
 
@@ -140,11 +140,11 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "OnSiteCoreTests", dependencies: ["OnSiteCore", "OnSiteTesting"]),
-        .testTarget(name: "OnSiteCryptoTests", dependencies: ["OnSiteCrypto", "OnSiteTesting"]),
+        .testTarget(name: "OnSiteCryptoTests", dependencies: ["OnSiteCrypto", "OnSiteTesting", "OnSiteRelayProcess"]),
         .testTarget(name: "OnSiteSyncTests", dependencies: ["OnSiteSync", "OnSiteCore", "OnSiteTesting"]),
         .testTarget(
             name: "OnSiteClientTests",
-            dependencies: ["OnSiteClient", "OnSiteSync", "OnSiteCore", "OnSiteClientTesting", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["OnSiteClient", "OnSiteSync", "OnSiteCore", "OnSiteClientTesting", "OnSiteRelayProcess", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "OnSiteRelayTests",
@@ -155,7 +155,7 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
-                "OnSitePostgresTesting",
+                "OnSitePostgresTesting", "OnSiteRelayProcess",
             ]
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 import Foundation
+import OnSiteRelayProcess
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -92,40 +93,32 @@ public enum PostgresTestCluster {
     }
 
     /// Runs a command to its end, its output to a file (never a pipe: the server `pg_ctl` starts would hold it
-    /// open). posix_spawn and waitpid rather than Foundation's Process, whose wait did not return for `pg_ctl start`.
+    /// open), with no other descriptor of this process (``ChildProcess``).
     private static func run(_ path: String, _ arguments: [String], asPostgres: Bool = false) throws {
         let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("onsite-pg-command-\(UUID().uuidString).log").path
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
         let line = commandLine(path, arguments, asPostgres: asPostgres)
-        let pid = try spawn(line, output: outputPath)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 {
-            guard errno == EINTR else { throw ClusterError("waiting for `\(line.joined(separator: " "))` failed: errno \(errno)") }
+        let child: ChildProcess
+        do {
+            child = try ChildProcess(line[0], Array(line.dropFirst()), output: .file(outputPath))
+        } catch {
+            throw ClusterError("cannot start `\(line.joined(separator: " "))`: \(error)")
         }
-        let exited = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        guard exited == 0 else {
+        let exit = child.wait()
+        guard exit == .exited(0) else {
             let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-            throw ClusterError("`\(line.joined(separator: " "))` exited with \(exited): \(text)")
+            throw ClusterError("`\(line.joined(separator: " "))` exited with \(exit.status): \(text)")
         }
     }
 
+    /// Starts a command and leaves it running (never waited for).
     private static func launch(_ path: String, _ arguments: [String], asPostgres: Bool) throws {
-        _ = try spawn(commandLine(path, arguments, asPostgres: asPostgres), output: "/dev/null")
-    }
-
-    private static func spawn(_ line: [String], output: String) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv = line.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, line[0], &actions, nil, argv, environ)
-        guard result == 0 else { throw ClusterError("cannot start `\(line.joined(separator: " "))`: error \(result)") }
-        return pid
+        let line = commandLine(path, arguments, asPostgres: asPostgres)
+        do {
+            _ = try ChildProcess(line[0], Array(line.dropFirst()))
+        } catch {
+            throw ClusterError("cannot start `\(line.joined(separator: " "))`: \(error)")
+        }
     }
 
     public struct ClusterError: Error, CustomStringConvertible {

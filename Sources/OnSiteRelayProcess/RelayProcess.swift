@@ -17,7 +17,7 @@ public final class RelayProcess: @unchecked Sendable {
     /// The pilot CA devices pin (`onsite enroll --ca-cert`).
     public let caCertificate: URL
     public private(set) var port: Int = 0
-    private var process: Process?
+    private var process: ChildProcess?
     /// When set, the relay runs with at most this many open files (`ulimit -n`), like a small server.
     public var openFileLimit: Int?
     /// `--log-level` (warning by default: quiet benchmarks and tests); `info` shows the access log.
@@ -32,7 +32,7 @@ public final class RelayProcess: @unchecked Sendable {
     public var url: String { "https://127.0.0.1:\(port)" }
     public var caCertificatePath: String { caCertificate.path }
     /// The relay's process id while it runs.
-    public var processIdentifier: Int32? { process?.processIdentifier }
+    public var processIdentifier: Int32? { process?.pid }
 
     /// Makes a pilot TLS pair (`onsite-relay cert`) and `relay.json` in `folder` (a new temporary folder when nil).
     ///
@@ -80,22 +80,20 @@ public final class RelayProcess: @unchecked Sendable {
 
     /// Starts the relay (on the same port after the first start) and waits until it listens.
     public func start() throws {
-        let process = Process()
         let arguments = ["serve", "--config", config.path, "--log-level", logLevel] + extraServeArguments
             + (port == 0 ? [] : ["--port", String(port)])
+        let executable: String
+        let launchArguments: [String]
         if let openFileLimit {
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", "ulimit -n \(openFileLimit) && exec \"$0\" \"$@\"", binary.path] + arguments
+            executable = "/bin/sh"
+            launchArguments = ["-c", "ulimit -n \(openFileLimit) && exec \"$0\" \"$@\"", binary.path] + arguments
         } else {
-            process.executableURL = binary
-            process.arguments = arguments
+            executable = binary.path
+            launchArguments = arguments
         }
         let log = folder.appendingPathComponent("relay-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: log)
-        process.standardError = process.standardOutput
         logFile = log
-        try process.run()
+        let process = try ChildProcess(executable, launchArguments, output: .file(log.path), error: .toOutput)
         self.process = process
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
@@ -114,13 +112,13 @@ public final class RelayProcess: @unchecked Sendable {
     /// Stops the relay as a crash would (SIGKILL) or politely (SIGTERM).
     public func stop(kill: Bool = false) {
         guard let process, process.isRunning else { return }
-        if kill { Foundation.kill(process.processIdentifier, SIGKILL) } else { process.terminate() }
-        process.waitUntilExit()
+        process.send(kill ? SIGKILL : SIGTERM)
+        process.wait()
     }
 
     /// Freezes the relay: connections are accepted by the kernel but nothing is answered.
-    public func pause() { if let process { Foundation.kill(process.processIdentifier, SIGSTOP) } }
-    public func resume() { if let process { Foundation.kill(process.processIdentifier, SIGCONT) } }
+    public func pause() { process?.send(SIGSTOP) }
+    public func resume() { process?.send(SIGCONT) }
 
     deinit {
         resume()

@@ -85,15 +85,10 @@ struct ConvergenceTests {
 
         // When `onsite sync` is killed while the relay holds the request unanswered
         relay.pause()
-        let sync = Process()
-        sync.executableURL = Binaries.client
-        sync.arguments = ["sync", "--replica", lan.folder.path]
-        sync.standardOutput = FileHandle.nullDevice
-        sync.standardError = FileHandle.nullDevice
-        try sync.run()
+        let sync = try ChildProcess(Binaries.client.path, ["sync", "--replica", lan.folder.path])
         try await Task.sleep(for: .milliseconds(800))
-        kill(sync.processIdentifier, SIGKILL)
-        sync.waitUntilExit()
+        sync.send(SIGKILL)
+        sync.wait()
         relay.resume()
         #expect(try await lan.status().pendingOperations == 1)
 

@@ -1,5 +1,6 @@
 import Foundation
 import OnSiteCrypto
+import OnSiteRelayProcess
 import Testing
 
 @Suite("Pilot TLS material")
@@ -100,15 +101,8 @@ struct PilotTLSMaterialTests {
 /// Runs the `openssl` command line tool and captures its combined output.
 enum OpenSSLCommand {
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let process = try ChildProcess("/usr/bin/env", ["openssl"] + arguments, output: .pipe, error: .toOutput)
+        let data = process.readOutputToEnd()
+        return (process.wait().status, String(decoding: data, as: UTF8.self))
     }
 }

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import NIOCore
 import OnSiteCore
 import OnSiteRelay
+import OnSiteRelayProcess
 import OnSiteSync
 import Testing
 
@@ -12,22 +13,14 @@ import Testing
 struct ExportRouteTests {
     /// The CSV parsed by Python's `csv` module (a parser this project did not write), BOM removed by `utf-8-sig`.
     static func parseCSV(_ data: Data) throws -> [[String]] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", """
+        let process = try ChildProcess("/usr/bin/env", ["python3", "-c", """
             import csv, io, json, sys
             rows = list(csv.reader(io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline=""), strict=True))
             sys.stdout.write(json.dumps(rows))
-            """]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        input.fileHandleForWriting.write(data)
-        try input.fileHandleForWriting.close()
-        let parsed = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "python3's csv module refused the export")
+            """], input: .pipe, output: .pipe)
+        try process.writeInputAndClose(data)
+        let parsed = process.readOutputToEnd()
+        #expect(process.wait() == .exited(0), "python3's csv module refused the export")
         return try JSONDecoder().decode([[String]].self, from: parsed)
     }
 

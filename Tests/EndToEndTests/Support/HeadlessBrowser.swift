@@ -1,4 +1,5 @@
 import Foundation
+import OnSiteRelayProcess
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -94,16 +95,11 @@ final class HeadlessBrowser {
     /// The base64 SHA-256 of a PEM certificate's public key, as `--ignore-certificate-errors-spki-list` takes it.
     static func spkiHash(ofCertificate pem: URL) throws -> String {
         let shell = "openssl x509 -in \"$0\" -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", shell, pem.path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let process = try ChildProcess("/bin/sh", ["-c", shell, pem.path], output: .pipe, error: .null)
+        let data = process.readOutputToEnd()
+        let exit = process.wait()
         let hash = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard process.terminationStatus == 0, hash.count == 44 else { throw Failure(description: "no SPKI hash of \(pem.path): \(hash)") }
+        guard exit == .exited(0), hash.count == 44 else { throw Failure(description: "no SPKI hash of \(pem.path): \(hash)") }
         return hash
     }
 

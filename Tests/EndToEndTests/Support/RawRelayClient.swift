@@ -41,16 +41,10 @@ struct RawRelayClient {
     /// Opens a TLS connection with `openssl s_client`, sends `bytes`, then stays silent with the connection open
     /// (no FIN, no RST) until ``StalledConnection/close()``: a radio link that died in the middle of a request.
     func stall(after bytes: Data) throws -> StalledConnection {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = ["s_client", "-quiet", "-connect", "127.0.0.1:\(relay.port)", "-CAfile", relay.caCertificate.path]
-        let input = Pipe()
-        process.standardInput = input
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        input.fileHandleForWriting.write(bytes)
-        return StalledConnection(process: process, input: input)
+        let process = try ChildProcess("/usr/bin/openssl", ["s_client", "-quiet", "-connect", "127.0.0.1:\(relay.port)", "-CAfile", relay.caCertificate.path],
+                                       input: .pipe)
+        try process.input?.write(contentsOf: bytes)
+        return StalledConnection(process: process)
     }
 
     /// Opens `count` plain TCP connections to the relay's port that never send a byte (not even a TLS hello).
@@ -82,13 +76,11 @@ struct RawRelayClient {
 
 /// A TLS connection left silent in the middle of a request.
 final class StalledConnection: @unchecked Sendable {
-    // @unchecked: used from one test task; `process` and `input` are immutable references.
-    private let process: Process
-    private let input: Pipe
+    // @unchecked: used from one test task; `process` is an immutable reference.
+    private let process: ChildProcess
 
-    init(process: Process, input: Pipe) {
+    init(process: ChildProcess) {
         self.process = process
-        self.input = input
     }
 
     /// Whether the relay still has the connection open (`s_client` exits when the relay closes it).
@@ -96,8 +88,8 @@ final class StalledConnection: @unchecked Sendable {
 
     /// Kills `s_client` (SIGKILL) and waits up to 5 s for it to go.
     func close() {
-        try? input.fileHandleForWriting.close()
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        try? process.input?.close()
+        process.send(SIGKILL)
         let deadline = Date().addingTimeInterval(5)
         while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
     }

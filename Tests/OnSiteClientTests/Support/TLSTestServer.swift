@@ -1,4 +1,5 @@
 import Foundation
+import OnSiteRelayProcess
 
 /// A small HTTPS/1.1 server on 127.0.0.1 (Python's `http.server` behind `ssl`), run as a child process.
 ///
@@ -6,28 +7,23 @@ import Foundation
 /// the body; `GET /drop` → announces 100 000 bytes, sends 1 000, closes; `GET /slow` → answers after 120 s.
 final class TLSTestServer {
     let port: Int
-    private let process: Process
-    private let input = Pipe()
+    private let process: ChildProcess
 
     init(certificateChainPath: String, privateKeyPath: String) throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-u", "-c", Self.script, certificateChainPath, privateKeyPath]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = input  // the script exits when this closes, even if the test process dies
-        try process.run()
+        // Its standard input is a pipe: the script exits when this closes, even if the test process dies.
+        process = try ChildProcess("/usr/bin/env", ["python3", "-u", "-c", Self.script, certificateChainPath, privateKeyPath],
+                                   input: .pipe, output: .pipe, error: .null)
         // The script prints its port once it listens.
         var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
+        while let output = process.output, !line.contains(UInt8(ascii: "\n")) {
+            let chunk = output.availableData
             if chunk.isEmpty { break }
             line.append(chunk)
         }
         guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
         else {
-            process.terminate()
+            process.send(SIGKILL)
+            process.wait()
             throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "test server did not start"])
         }
         self.port = port
@@ -35,13 +31,11 @@ final class TLSTestServer {
 
     func url(_ path: String) -> String { "https://127.0.0.1:\(port)\(path)" }
 
-    /// Kills the server. SIGKILL, because children inherit the test runner's blocked signal mask, SIGTERM included.
+    /// Kills the server (SIGKILL: nothing of it needs to be kept).
     func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-        try? input.fileHandleForWriting.close()
+        process.send(SIGKILL)
+        process.wait()
+        try? process.input?.close()
     }
 
     deinit { stop() }
