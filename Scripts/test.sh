@@ -12,10 +12,19 @@ swift build --build-tests
 # passes ONSITE_TEST_TIME_LIMIT seconds (default 1500) has stopped making progress: its process tree, thread stacks
 # and PostgreSQL waits are printed, it is stopped, and this script fails.
 limit=${ONSITE_TEST_TIME_LIMIT:-1500}
+# At their peak the suites running side by side hold about 1,200 files and sockets in the test process (relays,
+# PostgreSQL pools, replicas): raise the soft limit on open files to the hard one (at most 65,536).
+hard=$(ulimit -Hn)
+wanted=65536
+[[ "$hard" != unlimited && "$hard" -lt "$wanted" ]] && wanted=$hard
+[[ "$(ulimit -Sn)" != unlimited && "$(ulimit -Sn)" -lt "$wanted" ]] && ulimit -Sn "$wanted"
+if [[ "$(ulimit -Sn)" != unlimited && "$(ulimit -Sn)" -lt 4096 ]]; then
+    echo "   warning: this shell may open only $(ulimit -Sn) files (hard limit $hard); the tests need about 1,200 at once"
+fi
 mkdir -p .build
 log=$(pwd)/.build/test-output.log
 echo "== Running every test target (4 to 8 minutes; the sync property test is most of it; stopped after ${limit} s)"
-echo "   full output: $log"
+echo "   full output: $log; open files allowed: $(ulimit -Sn)"
 swift test --skip-build "$@" > "$log" 2>&1 &
 tests=$!
 # Checks every 5 s, so it ends on its own soon after the tests (no sleeping child left holding the output).
