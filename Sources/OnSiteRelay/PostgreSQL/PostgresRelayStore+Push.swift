@@ -9,164 +9,108 @@ extension PostgresRelayStore {
     ///
     /// The transaction first locks `log_head`, the log's one-row counter: pushes from every relay on the database
     /// take their versions one transaction after another, so versions commit in the order they are given and a
-    /// pull never passes a version that commits later (`Protocol/sync.md`, "Several relays"). Under the lock it
-    /// loads what the change set needs in one round, merges in memory (``PushMerge``, the SQLite store's merge),
-    /// and writes the log rows, reports, scope entries, attachment references and the change set's result.
+    /// pull never passes a version that commits later (`Protocol/sync.md`, "Several relays"). Every round trip
+    /// after that lock is time every other push waits, so the transaction is seven statements whatever the change
+    /// set holds: the lock with the device's counters, three reads of what the merge needs, one write of
+    /// everything it produced (``PostgresPushWrite``), and `BEGIN`/`COMMIT`. The merge runs in memory
+    /// (``PushMerge``, the SQLite store's merge).
     public func push(_ changeSet: ChangeSet, from actor: Actor, limits: SyncLimits, at date: Date) async throws -> PushResult {
         try await withTransaction("push change set \(changeSet.id) of device \(actor.deviceId)") { connection in
-            var head: (version: Int64, hash: [UInt8]) = (0, LogChain.genesis)
-            for try await (version, hash) in try await connection.query(
-                "SELECT version, chain_hash FROM log_head WHERE singleton = 1 FOR UPDATE", logger: logger).decode((Int64, Data).self) {
-                head = (version, Array(hash))
-            }
             let id = changeSet.id.uuidString
-            for try await (owner, stored) in try await connection.query(
-                "SELECT device_id, result FROM change_set WHERE id = \(id)", logger: logger).decode((String, Data).self) {
+            var opening: PushOpening?
+            for try await row in try await connection.query("""
+                SELECT head.version, head.chain_hash,
+                       (SELECT coalesce(max(version), 0) FROM chain_checkpoint),
+                       (SELECT device_id FROM change_set WHERE id = \(id)),
+                       (SELECT result FROM change_set WHERE id = \(id)),
+                       (SELECT coalesce(max(sequence), 0) FROM change_set WHERE device_id = \(actor.deviceId)),
+                       coalesce((SELECT served_version FROM device WHERE id = \(actor.deviceId)), 0)
+                FROM log_head head WHERE head.singleton = 1 FOR UPDATE OF head
+                """, logger: logger).decode((Int64, Data, Int64, String?, Data?, Int64, Int64).self) {
+                opening = PushOpening(head: (row.0, Array(row.1)), lastCheckpoint: row.2, storedOwner: row.3, storedResult: row.4,
+                                      lastSequence: row.5, servedVersion: row.6)
+            }
+            guard let opening else { throw PostgresStoreError.corrupt("the table log_head has no row", at: location) }
+            if let owner = opening.storedOwner, let stored = opening.storedResult {
                 guard owner == actor.deviceId else { throw RelayError.changeSetOwnedByAnother(changeSet.id) }
                 var result = try WireCoding.decode(PushResult.self, from: stored)
                 result.replayed = true
                 return result
             }
-            var lastSequence: Int64 = 0
-            var served: Int64 = 0
-            for try await (last, servedVersion) in try await connection.query("""
-                SELECT (SELECT coalesce(max(sequence), 0) FROM change_set WHERE device_id = \(actor.deviceId)),
-                       coalesce((SELECT served_version FROM device WHERE id = \(actor.deviceId)), 0)
-                """, logger: logger).decode((Int64, Int64).self) {
-                (lastSequence, served) = (last, servedVersion)
-            }
-            guard changeSet.sequence > lastSequence else { throw RelayError.sequenceReused(changeSet.sequence, last: lastSequence) }
-            let baseVersion = min(changeSet.baseVersion, served)
+            guard changeSet.sequence > opening.lastSequence else { throw RelayError.sequenceReused(changeSet.sequence, last: opening.lastSequence) }
+            let baseVersion = min(changeSet.baseVersion, opening.servedVersion)
             let inputs = try await loadPushInputs(changeSet, deviceId: actor.deviceId, base: baseVersion, connection)
-            var ledger = PostgresPushLedger(inputs: inputs, head: head, baseVersion: baseVersion, changeSetId: changeSet.id,
+            var ledger = PostgresPushLedger(inputs: inputs, head: opening.head, baseVersion: baseVersion, changeSetId: changeSet.id,
                                             now: date, maxRecordBytes: limits.maxRecordBytes)
             var results: [OperationResult] = []
             for operation in changeSet.operations {
                 results.append(try PushMerge.apply(operation, base: baseVersion, by: actor, ledger: &ledger))
             }
-            try await save(ledger, connection)
             let result = PushResult(changeSetId: changeSet.id, serverVersion: ledger.head.version, results: results)
-            try await connection.query("""
-                INSERT INTO change_set (id, device_id, sequence, received_at, result)
-                VALUES (\(id), \(actor.deviceId), \(changeSet.sequence), \(date), \(try ledger.encoder.encode(result)))
-                """, logger: logger)
+            let write = try PostgresPushWrite(ledger, result: result, changeSet: changeSet, deviceId: actor.deviceId,
+                                              lastCheckpoint: opening.lastCheckpoint, checkpointKey: checkpointKey)
+            try await connection.query(write.statement, logger: logger)
             return result
         }
     }
 
-    /// Everything the merge of `changeSet` reads, in a few statements over all its reports at once.
+    /// What the push reads with the lock on `log_head`.
+    private struct PushOpening {
+        var head: (version: Int64, hash: [UInt8])
+        /// The newest checkpoint's version (0 when there is none).
+        var lastCheckpoint: Int64
+        /// The device and stored result of an earlier push of the same change set.
+        var storedOwner: String?
+        var storedResult: Data?
+        var lastSequence: Int64
+        var servedVersion: Int64
+    }
+
+    /// Everything the merge of `changeSet` reads, in three statements over all its reports at once: each report with
+    /// its first version and its units at the base and now; the operations already logged with the device's keys;
+    /// the names of the devices whose writes the reports hold.
     private func loadPushInputs(_ changeSet: ChangeSet, deviceId: String, base: Int64, _ connection: PostgresConnection) async throws -> PostgresPushInputs {
         var inputs = PostgresPushInputs(deviceId: deviceId)
         let reportIds = Array(Set(changeSet.operations.map(\.reportId))).sorted()
         let operationIds = changeSet.operations.map(\.id.uuidString)
         let decoder = WireCoding.makeDecoder()
         let reports = try await connection.query("""
-            SELECT id, state, field_versions, (SELECT min(version) FROM log WHERE log.report_id = report.id)
-            FROM report WHERE id = ANY(\(reportIds))
+            SELECT wanted.id, report.state, report.field_versions,
+                   (SELECT min(version) FROM log WHERE log.report_id = wanted.id),
+                   (SELECT units FROM scope_log WHERE scope_log.report_id = wanted.id AND scope_log.version <= \(base)
+                    ORDER BY scope_log.version DESC LIMIT 1),
+                   (SELECT units FROM scope_log WHERE scope_log.report_id = wanted.id ORDER BY scope_log.version DESC LIMIT 1)
+            FROM unnest(\(reportIds)::text[]) AS wanted(id) LEFT JOIN report ON report.id = wanted.id
             """, logger: logger)
-        for try await (id, state, fieldVersions, first) in reports.decode((String, Data, String, Int64?).self) {
-            inputs.records[id] = try decoder.decode(ReportRecord.self, from: state)
-            inputs.recordBytes[id] = state.count
-            inputs.storedFieldVersions[id] = fieldVersions == "{}" ? [:] : (try? decoder.decode([String: Int64].self, from: Data(fieldVersions.utf8))) ?? [:]
-            if let first { inputs.firstVersions[id] = first }
-        }
-        let scopes = try await connection.query("""
-            SELECT DISTINCT ON (report_id) report_id, units FROM scope_log
-            WHERE report_id = ANY(\(reportIds)) AND version <= \(base) ORDER BY report_id, version DESC
-            """, logger: logger)
-        for try await (id, units) in scopes.decode((String, String).self) { inputs.scopesAtBase[id] = ReportScope(encoded: units) }
-        let latest = try await connection.query("""
-            SELECT DISTINCT ON (report_id) report_id, units FROM scope_log WHERE report_id = ANY(\(reportIds)) ORDER BY report_id, version DESC
-            """, logger: logger)
-        for try await (id, units) in latest.decode((String, String).self) { inputs.latestScopes[id] = units }
-        let logged = try await connection.query("""
-            SELECT operation_id FROM log WHERE operation_id = ANY(\(operationIds))
-            UNION SELECT operation_id FROM compacted_operation WHERE operation_id = ANY(\(operationIds))
-            """, logger: logger)
-        for try await id in logged.decode(String.self) {
-            if let uuid = UUID(uuidString: id) { inputs.loggedOperations.insert(uuid) }
-        }
-        let keys = try await connection.query("SELECT key_id, public_key FROM device_key WHERE device_id = \(deviceId)", logger: logger)
-        for try await (keyId, bytes) in keys.decode((String, Data).self) {
-            guard let key = try? Ed25519PublicKey(rawRepresentation: Array(bytes)) else {
-                throw PostgresStoreError.corrupt("device key \(keyId) is not 32 bytes", at: location)
+        for try await (id, state, fieldVersions, first, unitsAtBase, latestUnits) in reports.decode((String, Data?, String?, Int64?, String?, String?).self) {
+            if let state, let fieldVersions {
+                inputs.records[id] = try decoder.decode(ReportRecord.self, from: state)
+                inputs.recordBytes[id] = state.count
+                inputs.storedFieldVersions[id] = fieldVersions == "{}" ? [:] : (try? decoder.decode([String: Int64].self, from: Data(fieldVersions.utf8))) ?? [:]
             }
-            inputs.keys[keyId] = key
+            if let first { inputs.firstVersions[id] = first }
+            if let unitsAtBase { inputs.scopesAtBase[id] = ReportScope(encoded: unitsAtBase) }
+            if let latestUnits { inputs.latestScopes[id] = latestUnits }
+        }
+        let loggedAndKeys = try await connection.query("""
+            SELECT operation_id, NULL::bytea FROM log WHERE operation_id = ANY(\(operationIds))
+            UNION ALL SELECT operation_id, NULL::bytea FROM compacted_operation WHERE operation_id = ANY(\(operationIds))
+            UNION ALL SELECT key_id, public_key FROM device_key WHERE device_id = \(deviceId)
+            """, logger: logger)
+        for try await (name, bytes) in loggedAndKeys.decode((String, Data?).self) {
+            guard let bytes else {
+                if let uuid = UUID(uuidString: name) { inputs.loggedOperations.insert(uuid) }
+                continue
+            }
+            guard let key = try? Ed25519PublicKey(rawRepresentation: Array(bytes)) else {
+                throw PostgresStoreError.corrupt("device key \(name) is not 32 bytes", at: location)
+            }
+            inputs.keys[name] = key
         }
         let writers = Set(inputs.records.values.flatMap { $0.fieldStamps.values.map(\.device) } + [deviceId]).sorted()
         let names = try await connection.query("SELECT id, name FROM device WHERE id = ANY(\(writers))", logger: logger)
         for try await (id, name) in names.decode((String, String).self) { inputs.deviceNames[id] = name }
         return inputs
-    }
-
-    /// Writes what the merge produced: each touched report once, then the log rows (which reference them), scope
-    /// entries where units changed, attachment references, the new head, and the checkpoints due (at each evidence
-    /// entry, and at the head every ``ChainCheckpoint/interval`` versions).
-    private func save(_ ledger: PostgresPushLedger, _ connection: PostgresConnection) async throws {
-        let fieldEncoder = JSONEncoder()
-        fieldEncoder.outputFormatting = .sortedKeys
-        for id in ledger.versions.keys.sorted() {
-            guard let record = ledger.records[id], let version = ledger.versions[id] else { continue }
-            let report = record.report
-            let fieldVersions = String(decoding: try fieldEncoder.encode(ledger.fieldVersionsToStore(of: id)), as: UTF8.self)
-            try await connection.query("""
-                INSERT INTO report (id, version, province, district, commune, assigned_unit, state, field_versions)
-                VALUES (\(id), \(version), \(report.area.province), \(report.area.district), \(report.area.commune), \(report.assignedUnit),
-                        \(try ledger.encoder.encode(record)), \(fieldVersions))
-                ON CONFLICT (id) DO UPDATE SET version = excluded.version, province = excluded.province, district = excluded.district,
-                    commune = excluded.commune, assigned_unit = excluded.assigned_unit, state = excluded.state,
-                    field_versions = excluded.field_versions
-                """, logger: logger)
-            let units = report.scope.encoded
-            if ledger.inputs.latestScopes[id] != units {
-                try await connection.query("INSERT INTO scope_log (version, report_id, units) VALUES (\(version), \(id), \(units))", logger: logger)
-            }
-        }
-        if !ledger.entries.isEmpty {
-            // All the change set's log rows in one statement: every round trip here is spent holding `log_head`,
-            // which every relay's pushes wait for.
-            let entries = ledger.entries
-            let versions = entries.map(\.version)
-            let operationIds = entries.map(\.operationId)
-            let changeSetIds = entries.map(\.changeSetId)
-            let deviceIds = entries.map(\.deviceId)
-            let reportIds = entries.map(\.reportId)
-            let operations = entries.map { ByteBuffer(bytes: $0.operation) }
-            let hashes = ledger.entryHashes.map { ByteBuffer(bytes: $0) }
-            try await connection.query("""
-                INSERT INTO log (version, operation_id, change_set_id, device_id, report_id, operation, chain_hash)
-                SELECT * FROM unnest(\(versions)::bigint[], \(operationIds)::text[], \(changeSetIds)::text[], \(deviceIds)::text[],
-                                     \(reportIds)::text[], \(operations)::bytea[], \(hashes)::bytea[])
-                """, logger: logger)
-        }
-        for reference in ledger.attachments {
-            try await connection.query("""
-                INSERT INTO attachment_ref (sha256, report_id, device_id, byte_count)
-                VALUES (\(reference.sha256), \(reference.reportId), \(reference.deviceId), \(reference.byteCount)) ON CONFLICT DO NOTHING
-                """, logger: logger)
-        }
-        guard !ledger.entries.isEmpty else { return }
-        try await connection.query(
-            "UPDATE log_head SET version = \(ledger.head.version), chain_hash = \(Data(ledger.head.hash)) WHERE singleton = 1", logger: logger)
-        if let key = checkpointKey {
-            // Each evidence entry's checkpoint, so its proof needs no other entry of the log (as the SQLite store's
-            // `ChainCheckpoint.recordEvidence`).
-            let hashes = Dictionary(uniqueKeysWithValues: zip(ledger.entries.map(\.version), ledger.entryHashes))
-            for version in ledger.evidenceVersions {
-                guard let hash = hashes[version] else { continue }
-                try await recordCheckpoint(at: version, hash: hash, key: key, now: ledger.now, connection)
-            }
-        }
-        try await recordCheckpointIfDue(head: ledger.head, now: ledger.now, connection)
-    }
-
-    /// Records a signed checkpoint at the head when the newest is ``ChainCheckpoint/interval`` or more versions behind.
-    private func recordCheckpointIfDue(head: (version: Int64, hash: [UInt8]), now: Date, _ connection: PostgresConnection) async throws {
-        var last: Int64 = 0
-        for try await value in try await connection.query("SELECT coalesce(max(version), 0) FROM chain_checkpoint", logger: logger)
-            .decode(Int64.self) { last = value }
-        guard head.version - last >= ChainCheckpoint.interval else { return }
-        try await recordCheckpoint(at: head.version, hash: head.hash, key: checkpointKey, now: now, connection)
     }
 }
 
@@ -174,12 +118,29 @@ extension PostgresRelayStore {
     /// Records a checkpoint at `version` with its chain hash, signed when the relay's key is at hand (the SQLite
     /// store's `ChainCheckpoint.record`); does nothing when one exists already at that version.
     func recordCheckpoint(at version: Int64, hash: [UInt8], key: Ed25519PrivateKey?, now: Date, _ connection: PostgresConnection) async throws {
-        let signedAt = Date(timeIntervalSince1970: TimeInterval(WireDate.millis(now)) / 1000)
-        let signature = try key.map { try $0.sign(ChainCheckpoint.signedBytes(version: version, chainHash: hash, signedAt: signedAt)) }
+        let row = try CheckpointRow(version: version, hash: hash, key: key, now: now)
         try await connection.query("""
             INSERT INTO chain_checkpoint (version, chain_hash, signed_at, relay_key_id, signature)
-            VALUES (\(version), \(Data(hash)), \(signedAt), \(key?.publicKey.keyId), \(signature.map { Data($0) }))
+            VALUES (\(row.version), \(Data(row.hash)), \(row.signedAt), \(row.keyId), \(row.signature.map { Data($0) }))
             ON CONFLICT DO NOTHING
             """, logger: logger)
+    }
+}
+
+/// A `chain_checkpoint` row: the chain's hash at a version, signed by the relay's key when it has one.
+struct CheckpointRow {
+    var version: Int64
+    var hash: [UInt8]
+    /// To the millisecond, as the signed bytes carry it.
+    var signedAt: Date
+    var keyId: String?
+    var signature: [UInt8]?
+
+    init(version: Int64, hash: [UInt8], key: Ed25519PrivateKey?, now: Date) throws {
+        self.version = version
+        self.hash = hash
+        signedAt = Date(timeIntervalSince1970: TimeInterval(WireDate.millis(now)) / 1000)
+        keyId = key?.publicKey.keyId
+        signature = try key.map { try $0.sign(ChainCheckpoint.signedBytes(version: version, chainHash: hash, signedAt: signedAt)) }
     }
 }
