@@ -123,6 +123,7 @@ struct LoadBenchmark: AsyncParsableCommand {
         let changeSets = outcomes.reduce(0) { $0 + $1.pushMicros.count }
         let commitLimit = try SQLiteLimit.commitsPerSecond(rowsPerCommit: operations, seconds: 2,
                                                            in: folder.appendingPathComponent("commit-limit.sqlite").path)
+        let postgresLimit = try store.map { try PostgresLimit.commitsPerSecond(rowsPerCommit: operations, seconds: 3, url: $0, scratch: folder) }
         func ms(_ percentile: Double) -> String { String(format: "%.1f ms", Double(latency.valueAtPercentile(percentile)) / 1_000) }
         print("")
         print("devices \(devices), \(String(format: "%.1f", elapsed)) s: \(changeSets) change sets, \(check.acknowledged) operations acknowledged, \(rejected) refused")
@@ -136,6 +137,9 @@ struct LoadBenchmark: AsyncParsableCommand {
         print("pulls between pushes: \(pulls) pages, \(pulled) entries; failed exchanges retried: \(failures)")
         print("check: \(check.lost) lost, \(check.duplicated) duplicated, \(check.unexpected) in the log but never acknowledged")
         print("limit: raw SQLite, one durable commit per change set of \(operations) rows (WAL, synchronous=FULL), one writer: \(String(format: "%.0f", commitLimit)) commits/s")
+        if let postgresLimit {
+            print("limit: raw PostgreSQL (pgbench, 8 connections), one durable transaction per change set of \(operations) rows behind one locked row: \(String(format: "%.0f", postgresLimit)) commits/s")
+        }
         print("target: 200 devices, 0 lost, 0 duplicated, push p99 ≤ 250 ms")
         guard check.lost == 0, check.duplicated == 0 else {
             throw ValidationError("the relay lost \(check.lost) or duplicated \(check.duplicated) acknowledged operations")
