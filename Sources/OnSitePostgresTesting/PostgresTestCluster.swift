@@ -61,14 +61,12 @@ public enum PostgresTestCluster {
         return components
     }
 
-    /// The newest installed PostgreSQL's programs (Debian: /usr/lib/postgresql/VERSION/bin).
+    /// The newest installed PostgreSQL's programs.
     private static func binFolder() throws -> String {
-        let root = "/usr/lib/postgresql"
-        let versions = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
-        guard let newest = versions.compactMap(Int.init).max(), FileManager.default.isExecutableFile(atPath: "\(root)/\(newest)/bin/initdb") else {
-            throw ClusterError("no PostgreSQL server under \(root): install Debian's `postgresql` (Scripts/install-deps.sh), or set ONSITE_TEST_POSTGRES=postgresql://USER@HOST:PORT/DATABASE")
+        guard let folder = PostgresPrograms.folder(having: "initdb") else {
+            throw ClusterError("no PostgreSQL server under \(PostgresPrograms.root): install Debian's `postgresql` (Scripts/install-deps.sh), or set ONSITE_TEST_POSTGRES=postgresql://USER@HOST:PORT/DATABASE")
         }
-        return "\(root)/\(newest)/bin"
+        return folder
     }
 
     private static func freePort() throws -> Int {

@@ -41,13 +41,10 @@ enum PostgresLimit {
         guard run.status == 0 else { throw BenchError("psql failed for the PostgreSQL limit: \(run.combined)") }
     }
 
-    /// The newest installed PostgreSQL's programs (Debian: /usr/lib/postgresql/VERSION/bin).
     private static func programFolder() throws -> String {
-        let root = "/usr/lib/postgresql"
-        let versions = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
-        guard let newest = versions.compactMap(Int.init).max(), FileManager.default.isExecutableFile(atPath: "\(root)/\(newest)/bin/pgbench") else {
-            throw BenchError("no pgbench under \(root): install Debian's postgresql (Scripts/install-deps.sh)")
+        guard let folder = PostgresPrograms.folder(having: "pgbench") else {
+            throw BenchError("no pgbench under \(PostgresPrograms.root): install Debian's postgresql (Scripts/install-deps.sh)")
         }
-        return "\(root)/\(newest)/bin"
+        return folder
     }
 }
