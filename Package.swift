@@ -155,7 +155,7 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
-                "OnSitePostgresTesting", "OnSiteRelayProcess",
+                "OnSitePostgresTesting", "OnSiteRelayProcess", "OnSiteLinkProxy",
             ]
         ),
         .testTarget(

@@ -34,7 +34,8 @@ struct DeviceAuthenticator: RouterMiddleware {
 }
 
 /// Turns any error that is not a ``RelayError`` into a logged 500 with a JSON body, never echoing it; a full disk
-/// (SQLite's `SQLITE_FULL`, `ENOSPC` on a file or a blob) into 507 `insufficient_storage` with a sentence.
+/// (SQLite's `SQLITE_FULL`, `ENOSPC` on a file or a blob) into 507 `insufficient_storage` with a sentence; a
+/// PostgreSQL store that cannot be reached into 503 `store_unavailable`.
 struct ErrorBodyMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -50,6 +51,9 @@ struct ErrorBodyMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as BlobFileError where error.code == ENOSPC || error.code == EDQUOT {
             context.logger.critical("the relay's disk is full: answering 507", metadata: ["relay.error": .string(error.description)])
             throw RelayError.insufficientStorage
+        } catch let error as PostgresStoreError where error.isUnavailable {
+            context.logger.error("the relay's database cannot be reached: answering 503", metadata: ["relay.error": .string(error.description)])
+            throw RelayError.storeUnavailable
         } catch let error as HTTPError {
             throw RelayError(error.status, code: .httpStatus(Int(error.status.code)), message: error.body ?? error.status.reasonPhrase)
         } catch {

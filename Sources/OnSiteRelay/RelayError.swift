@@ -103,6 +103,10 @@ public struct RelayError: Error, HTTPResponseError, Sendable, CustomStringConver
     static let insufficientStorage = RelayError(
         .init(code: 507, reasonPhrase: "Insufficient Storage"), code: .insufficientStorage,
         message: "The relay's disk is full: nothing of this request was stored. Your work is kept on the device; sync again later (the administrator has been told in the relay's log).")
+    /// The relay's database did not answer (503): a PostgreSQL server down or unreachable.
+    static let storeUnavailable = RelayError(
+        .serviceUnavailable, code: .storeUnavailable,
+        message: "The relay cannot reach its database: nothing of this request was changed. Your work is kept on the device; sync again later (the relay's log says why).")
     static let internalError = RelayError(
         .internalServerError, code: .internalError,
         message: "The relay failed to handle the request; nothing was changed. Retry later; the relay's log has the details.")

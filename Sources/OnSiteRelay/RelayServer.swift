@@ -80,8 +80,7 @@ public struct RelayServer: Sendable {
         router.add(middleware: ErrorBodyMiddleware())
         router.add(middleware: MethodNotAllowedMiddleware(routes: RouteTable.relay))
         router.get("healthz") { _, _ in
-            try JSONResponse.make(Health(status: "ok", serverVersion: try await store.serverVersion(), protocolVersion: SyncProtocol.version,
-                                         chainHead: try await store.chainHead()))
+            try JSONResponse.make(try await HealthCheck.read(store))
         }
         MetricsController(store: store, metrics: metrics, loopbackWithoutToken: configuration.metricsLoopbackWithoutToken)
             .addRoutes(to: router)

@@ -51,6 +51,8 @@ public enum ErrorCode: Sendable, CustomStringConvertible {
     case internalError
     /// The relay's disk is full (507): nothing was stored; pulls still work; try again later.
     case insufficientStorage
+    /// The relay's database (PostgreSQL) cannot be reached (503): nothing was changed; try again later.
+    case storeUnavailable
     case corruptStore
     case methodNotAllowed
     case unsupportedProtocol
@@ -90,7 +92,7 @@ public enum ErrorCode: Sendable, CustomStringConvertible {
         .unknownConflict, .recordTooLarge, .badSignature, .missingSignature, .emptyChangeSet, .tooManyOperations, .invalidChangeSet, .invalidValue,
         .stampInFuture, .attachmentTooLarge, .unsupportedType, .missingToken, .invalidToken, .deviceRevoked,
         .tokenRotated, .adminOnly, .deviceMismatch, .malformedBody, .bodyTooLarge, .sequenceReused, .changeSetConflict, .invalidQuery,
-        .internalError, .insufficientStorage, .corruptStore, .methodNotAllowed, .unsupportedProtocol, .unsupportedEncoding, .invalidKey,
+        .internalError, .insufficientStorage, .storeUnavailable, .corruptStore, .methodNotAllowed, .unsupportedProtocol, .unsupportedEncoding, .invalidKey,
         .blobNotReferenced, .blobPending, .uploadBusy, .uploadSuperseded, .invalidByteCount, .invalidHash, .invalidHeader,
         .unknownUpload, .uploadMismatch, .lengthMismatch, .offsetMismatch, .chunkTooLarge, .chunkOverflow,
         .chunkLengthMismatch, .checksumMismatch, .hashMismatch, .uploadRestarted, .notJPEG, .truncatedJPEG,
@@ -102,7 +104,7 @@ public enum ErrorCode: Sendable, CustomStringConvertible {
     /// Whether the relay failed on its side (an internal error or a 5xx): worth retrying later.
     public var isServerFailure: Bool {
         switch self {
-        case .internalError, .insufficientStorage: true
+        case .internalError, .insufficientStorage, .storeUnavailable: true
         case .httpStatus(let status): (500..<600).contains(status)
         default: false
         }
@@ -155,6 +157,7 @@ extension ErrorCode: RawRepresentable {
         case .invalidQuery: "invalid_query"
         case .internalError: "internal_error"
         case .insufficientStorage: "insufficient_storage"
+        case .storeUnavailable: "store_unavailable"
         case .corruptStore: "corrupt_store"
         case .methodNotAllowed: "method_not_allowed"
         case .unsupportedProtocol: "unsupported_protocol"

@@ -6,6 +6,8 @@ import PostgresNIO
 public struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
     private enum Code: Sendable {
         case failed(action: String, reason: String)
+        /// The server could not be reached or the connection to it broke.
+        case unavailable(action: String, reason: String)
         case newerSchema(migration: String)
         case corrupt(String)
     }
@@ -23,7 +25,24 @@ public struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
         } else {
             reason = String(describing: error)
         }
-        return PostgresStoreError(code: .failed(action: action, reason: reason), location: location.description)
+        let code: Code = isConnectionFailure(error) ? .unavailable(action: action, reason: reason) : .failed(action: action, reason: reason)
+        return PostgresStoreError(code: code, location: location.description)
+    }
+
+    /// Whether the failure is the server's absence, not a statement's: no connection could be made (the pool's
+    /// circuit breaker trips after a minute of failed attempts; its error type is in a module PostgresNIO does not
+    /// export, so it is recognised by name), or the connection broke.
+    private static func isConnectionFailure(_ error: any Error) -> Bool {
+        if let error = error as? PSQLError {
+            return [.connectionError, .serverClosedConnection, .clientClosedConnection].contains(error.code)
+        }
+        return String(reflecting: type(of: error)).hasSuffix("ConnectionPoolError")
+    }
+
+    /// Whether the server could not be reached (answered 503 `store_unavailable`; every other failure is a 500).
+    public var isUnavailable: Bool {
+        if case .unavailable = code { return true }
+        return false
     }
 
     /// The error to report for a failure while doing `action`: a domain or store error as it is; the server's or
@@ -54,6 +73,8 @@ public struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
         switch code {
         case .failed(let action, let reason):
             "Could not \(action) in the PostgreSQL store \(location): \(reason). Check that the server runs, that the URL's user may use the database, and the server's log."
+        case .unavailable(let action, let reason):
+            "Could not \(action): the PostgreSQL store \(location) cannot be reached (\(reason)). Check that the server runs and that this machine reaches it; the relay retries on its own."
         case .newerSchema(let migration):
             "The PostgreSQL store \(location) holds the migration \"\(migration)\", which this onsite-relay does not know: a newer relay migrated it. Run that newer onsite-relay."
         case .corrupt(let what):
