@@ -30,9 +30,9 @@ struct ExportRouteTests {
         return rows.dropFirst().map { Dictionary(zip(header, $0), uniquingKeysWith: { first, _ in first }) }
     }
 
-    @Test("The CSV opens in Excel: BOM, CRLF, RFC 4180 quoting, Vietnamese intact, formulas defused")
-    func csvParsesBack() async throws {
-        let fixture = try await HubFixture()
+    @Test("The CSV opens in Excel: BOM, CRLF, RFC 4180 quoting, Vietnamese intact, formulas defused", arguments: StoreKind.allCases)
+    func csvParsesBack(kind: StoreKind) async throws {
+        let fixture = try await HubFixture(kind)
         let (status, body, headers) = try await fixture.get("/v1/export/reports.csv", as: .hub)
         #expect(status == .ok)
         #expect(headers[.contentType] == "text/csv; charset=utf-8")
@@ -57,17 +57,17 @@ struct ExportRouteTests {
         #expect(pa1["Người phản ánh"] == VietnameseText.normalized("Lò Văn Hùng"))
     }
 
-    @Test("The CSV in English: `lang=en` changes headers and words")
-    func csvInEnglish() async throws {
-        let fixture = try await HubFixture()
+    @Test("The CSV in English: `lang=en` changes headers and words", arguments: StoreKind.allCases)
+    func csvInEnglish(kind: StoreKind) async throws {
+        let fixture = try await HubFixture(kind)
         let rows = try Self.parseCSV(try await fixture.get("/v1/export/reports.csv?lang=en", as: .hub).body)
         #expect(rows.first == ReportExport.columns.map(\.en))
         #expect(Self.records(rows).first?["Status"] == "forwarded")
     }
 
-    @Test("The GeoJSON is an RFC 7946 FeatureCollection: Point [longitude, latitude], null geometry, properties")
-    func geoJSONValidates() async throws {
-        let fixture = try await HubFixture()
+    @Test("The GeoJSON is an RFC 7946 FeatureCollection: Point [longitude, latitude], null geometry, properties", arguments: StoreKind.allCases)
+    func geoJSONValidates(kind: StoreKind) async throws {
+        let fixture = try await HubFixture(kind)
         let (status, body, headers) = try await fixture.get("/v1/export/reports.geojson", as: .hub)
         #expect(status == .ok)
         #expect(headers[.contentType] == "application/geo+json")
@@ -96,9 +96,9 @@ struct ExportRouteTests {
         #expect(properties["reporter_phone"] as? String == HubFixture.officerPhone)
     }
 
-    @Test("Export filters: unit, status, from and to (days in Vietnam time)")
-    func filters() async throws {
-        let fixture = try await HubFixture()
+    @Test("Export filters: unit, status, from and to (days in Vietnam time)", arguments: StoreKind.allCases)
+    func filters(kind: StoreKind) async throws {
+        let fixture = try await HubFixture(kind)
         func ids(_ query: String) async throws -> [String] {
             let (status, body, _) = try await fixture.get("/v1/export/reports.geojson?\(query)", as: .hub)
             #expect(status == .ok, "\(query): \(String(decoding: body, as: UTF8.self))")
@@ -115,9 +115,9 @@ struct ExportRouteTests {
         #expect(Self.records(csv).map { $0["Mã hệ thống"] } == ["pa-1", "pa-2"])
     }
 
-    @Test("Reporter data per role: the hub and admin see it; officers and leaders unless confidential; supervisors never")
-    func redactionPerRole() async throws {
-        let fixture = try await HubFixture()
+    @Test("Reporter data per role: the hub and admin see it; officers and leaders unless confidential; supervisors never", arguments: StoreKind.allCases)
+    func redactionPerRole(kind: StoreKind) async throws {
+        let fixture = try await HubFixture(kind)
         // Phones each role's export may show, among the reports it sees.
         let visible: [Role: Set<String>] = [
             .hub: [HubFixture.officerPhone, HubFixture.confidentialPhone, "0911", "0913"],
@@ -161,10 +161,10 @@ struct ExportRouteTests {
         }
     }
 
-    @Test("An export longer than one batch streams every report once, in id order")
-    func streamsAcrossBatches() async throws {
+    @Test("An export longer than one batch streams every report once, in id order", arguments: StoreKind.allCases)
+    func streamsAcrossBatches(kind: StoreKind) async throws {
         // Given 450 more reports than the fixture's (three batches of 200 and a partial one)
-        let fixture = try await HubFixture()
+        let fixture = try await HubFixture(kind)
         let extra = (0..<450).map { index in
             fixture.base.report(String(format: "bulk-%04d", index), commune: index.isMultiple(of: 2) ? "phuong-muong-thanh" : "phuong-him-lam")
         }

@@ -7,7 +7,7 @@ import OnSiteRelay
 import OnSiteSync
 
 /// A relay holding four reports of Điện Biên, pushed by the hub, and a device of every role: the fixture of the
-/// hub's read routes (Open311 and exports).
+/// hub's read routes (Open311 and exports), on either store.
 ///
 /// | id   | ward               | status    | received             | notes                                               |
 /// |------|--------------------|-----------|----------------------|-----------------------------------------------------|
@@ -25,12 +25,12 @@ struct HubFixture {
         WireDate.parse(text) ?? Date(timeIntervalSince1970: 0)
     }
 
-    init() async throws {
-        base = try await RelayRouteTests.Fixture()
+    init(_ kind: StoreKind = .sqlite) async throws {
+        base = try await RelayRouteTests.Fixture(kind)
         var tokens: [Role: String] = [.hub: base.hub.token, .officer: base.officer.token]
-        tokens[.leader] = try await RelayRouteTests.Fixture.add(.leader, ["phuong-muong-thanh"], to: base.server.store).token
-        tokens[.supervisor] = try await RelayRouteTests.Fixture.add(.supervisor, ["dien-bien"], to: base.server.store).token
-        tokens[.admin] = try await RelayRouteTests.Fixture.add(.admin, [], to: base.server.store).token
+        tokens[.leader] = try await RelayRouteTests.Fixture.add(.leader, ["phuong-muong-thanh"], to: base.server.storage).token
+        tokens[.supervisor] = try await RelayRouteTests.Fixture.add(.supervisor, ["dien-bien"], to: base.server.storage).token
+        tokens[.admin] = try await RelayRouteTests.Fixture.add(.admin, [], to: base.server.storage).token
         self.tokens = tokens
         let base = self.base
         let push = base.changeSet(from: base.hub.id, sequence: 1, Self.reports().map { (.createReport($0), $0.id) })

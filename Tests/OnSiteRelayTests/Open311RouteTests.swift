@@ -24,9 +24,9 @@ struct Open311RouteTests {
         return (try #require(entry["code"] as? Int), try #require(entry["description"] as? String), try #require(entry["onsite_code"] as? String))
     }
 
-    @Test("services.json lists every category of the catalogue as a realtime service without metadata")
-    func services() async throws {
-        let fixture = try await HubFixture()
+    @Test("services.json lists every category of the catalogue as a realtime service without metadata", arguments: StoreKind.allCases)
+    func services(kind: StoreKind) async throws {
+        let fixture = try await HubFixture(kind)
         let (status, body, headers) = try await fixture.get("/open311/v2/services.json", as: .officer)
         #expect(status == .ok)
         #expect(headers[.contentType] == "application/json; charset=utf-8")
@@ -42,9 +42,9 @@ struct Open311RouteTests {
         #expect((traffic["description"] as? String)?.isEmpty == false)
     }
 
-    @Test("Without a token every Open311 route is a 401 in Open311's error format")
-    func authentication() async throws {
-        let fixture = try await HubFixture()
+    @Test("Without a token every Open311 route is a 401 in Open311's error format", arguments: StoreKind.allCases)
+    func authentication(kind: StoreKind) async throws {
+        let fixture = try await HubFixture(kind)
         for path in ["/open311/v2/services.json", "/open311/v2/requests.json", "/open311/v2/requests/pa-1.json"] {
             let (status, body, headers) = try await fixture.get(path, as: nil)
             #expect(status == .unauthorized, "\(path)")
@@ -54,9 +54,9 @@ struct Open311RouteTests {
         }
     }
 
-    @Test("requests.json: a window of dates, newest first, with the GeoReport v2 fields")
-    func requestsInWindow() async throws {
-        let fixture = try await HubFixture()
+    @Test("requests.json: a window of dates, newest first, with the GeoReport v2 fields", arguments: StoreKind.allCases)
+    func requestsInWindow(kind: StoreKind) async throws {
+        let fixture = try await HubFixture(kind)
         let (status, body, _) = try await fixture.get("/open311/v2/requests.json?\(Self.april)", as: .hub)
         #expect(status == .ok)
         #expect(try Self.ids(body) == ["pa-3", "pa-2", "pa-1"])
@@ -77,10 +77,10 @@ struct Open311RouteTests {
         #expect(rejected["lat"] == nil && rejected["long"] == nil, "a report without a position has no lat/long")
     }
 
-    @Test("media_url: absent while the photo is announced but not uploaded, then the relay's /v1/blobs URL of the uploaded photo, which serves its bytes")
-    func mediaURLOfAnUploadedPhoto() async throws {
+    @Test("media_url: absent while the photo is announced but not uploaded, then the relay's /v1/blobs URL of the uploaded photo, which serves its bytes", arguments: StoreKind.allCases)
+    func mediaURLOfAnUploadedPhoto(kind: StoreKind) async throws {
         // Given a report whose officer announced a real photo
-        let fixture = try await RelayRouteTests.Fixture()
+        let fixture = try await RelayRouteTests.Fixture(kind)
         let photo = try UploadRouteTests.sample("dbp-site-1.jpg")
         let sha256 = UploadRouteTests.hash(photo)
         let headers = RelayRouteTests.headers(fixture.hub.token)
@@ -106,17 +106,17 @@ struct Open311RouteTests {
         }
     }
 
-    @Test("requests.json without dates serves the last 90 days; one date alone opens a 90-day window")
-    func defaultWindow() async throws {
-        let fixture = try await HubFixture()
+    @Test("requests.json without dates serves the last 90 days; one date alone opens a 90-day window", arguments: StoreKind.allCases)
+    func defaultWindow(kind: StoreKind) async throws {
+        let fixture = try await HubFixture(kind)
         #expect(try Self.ids(try await fixture.get("/open311/v2/requests.json", as: .hub).body) == ["pa-4"])
         #expect(try Self.ids(try await fixture.get("/open311/v2/requests.json?start_date=2024-04-11T00:00:00Z", as: .hub).body) == ["pa-3", "pa-2"])
         #expect(try Self.ids(try await fixture.get("/open311/v2/requests.json?end_date=2024-04-11T00:00:00Z", as: .hub).body) == ["pa-1"])
     }
 
-    @Test("requests.json filters: service_code, status, service_request_id, jurisdiction_id, days, paging")
-    func filters() async throws {
-        let fixture = try await HubFixture()
+    @Test("requests.json filters: service_code, status, service_request_id, jurisdiction_id, days, paging", arguments: StoreKind.allCases)
+    func filters(kind: StoreKind) async throws {
+        let fixture = try await HubFixture(kind)
         func ids(_ query: String) async throws -> [String] {
             let (status, body, _) = try await fixture.get("/open311/v2/requests.json?\(query)", as: .hub)
             #expect(status == .ok, "\(query): \(String(decoding: body, as: UTF8.self))")
@@ -139,9 +139,9 @@ struct Open311RouteTests {
         #expect(try await ids("\(Self.april)&page_size=2&page=3") == [])
     }
 
-    @Test("requests/{id}.json answers an array of one; a report outside the scope is a 404 like a missing one")
-    func singleRequest() async throws {
-        let fixture = try await HubFixture()
+    @Test("requests/{id}.json answers an array of one; a report outside the scope is a 404 like a missing one", arguments: StoreKind.allCases)
+    func singleRequest(kind: StoreKind) async throws {
+        let fixture = try await HubFixture(kind)
         let (status, body, _) = try await fixture.get("/open311/v2/requests/pa-2.json", as: .officer)
         #expect(status == .ok)
         #expect(try Self.ids(body) == ["pa-2"])
@@ -157,9 +157,9 @@ struct Open311RouteTests {
         #expect(try Self.error(badBody).description.contains("report id"))
     }
 
-    @Test("An officer reads only the reports of its unit; the hub and the supervisor the province's")
-    func scope() async throws {
-        let fixture = try await HubFixture()
+    @Test("An officer reads only the reports of its unit; the hub and the supervisor the province's", arguments: StoreKind.allCases)
+    func scope(kind: StoreKind) async throws {
+        let fixture = try await HubFixture(kind)
         let expected: [Role: [String]] = [
             .hub: ["pa-3", "pa-2", "pa-1"], .supervisor: ["pa-3", "pa-2", "pa-1"], .admin: ["pa-3", "pa-2", "pa-1"],
             .officer: ["pa-2", "pa-1"], .leader: ["pa-2", "pa-1"],
@@ -169,9 +169,9 @@ struct Open311RouteTests {
         }
     }
 
-    @Test("No Open311 answer carries the reporter's name or phone, for any role")
-    func noPersonalData() async throws {
-        let fixture = try await HubFixture()
+    @Test("No Open311 answer carries the reporter's name or phone, for any role", arguments: StoreKind.allCases)
+    func noPersonalData(kind: StoreKind) async throws {
+        let fixture = try await HubFixture(kind)
         for role in Role.allCases {
             for path in ["/open311/v2/requests.json?\(Self.april)", "/open311/v2/requests/pa-1.json", "/open311/v2/requests/pa-2.json",
                          "/open311/v2/requests.json?service_request_id=pa-1,pa-2,pa-3,pa-4"] {

@@ -30,10 +30,10 @@ struct WebPageTests {
         response.headers[values: .setCookie].first { $0.hasPrefix(WebSessions.cookieName + "=") }
     }
 
-    @Test("Sign-in with a supervisor token sets an HttpOnly, Secure, SameSite=Strict cookie; the page then loads with its security headers; sign-out ends it")
-    func signInAndOut() async throws {
-        let fixture = try await RelayRouteTests.Fixture()
-        let supervisor = try await RelayRouteTests.Fixture.add(.supervisor, ["dien-bien"], to: fixture.server.store)
+    @Test("Sign-in with a supervisor token sets an HttpOnly, Secure, SameSite=Strict cookie; the page then loads with its security headers; sign-out ends it", arguments: StoreKind.allCases)
+    func signInAndOut(kind: StoreKind) async throws {
+        let fixture = try await RelayRouteTests.Fixture(kind)
+        let supervisor = try await RelayRouteTests.Fixture.add(.supervisor, ["dien-bien"], to: fixture.server.storage)
         try await fixture.server.makeApplication().test(.router) { client in
             let signedIn = try await client.execute(uri: "/web/signin", method: .post, headers: Self.form(supervisor.token), body: Self.body(supervisor.token))
             #expect(signedIn.status == .seeOther && signedIn.headers[.location] == "/web")
@@ -58,10 +58,10 @@ struct WebPageTests {
         }
     }
 
-    @Test("Refused sign-ins: a wrong token (401), an officer's token (403, with a sentence), a form from another origin (403); none sets a cookie")
-    func refusedSignIns() async throws {
-        let fixture = try await RelayRouteTests.Fixture()
-        let supervisor = try await RelayRouteTests.Fixture.add(.supervisor, ["dien-bien"], to: fixture.server.store)
+    @Test("Refused sign-ins: a wrong token (401), an officer's token (403, with a sentence), a form from another origin (403); none sets a cookie", arguments: StoreKind.allCases)
+    func refusedSignIns(kind: StoreKind) async throws {
+        let fixture = try await RelayRouteTests.Fixture(kind)
+        let supervisor = try await RelayRouteTests.Fixture.add(.supervisor, ["dien-bien"], to: fixture.server.storage)
         try await fixture.server.makeApplication().test(.router) { client in
             let wrong = try await client.execute(uri: "/web/signin", method: .post, headers: Self.form("x"), body: Self.body("ost_wrong"))
             #expect(wrong.status == .unauthorized && Self.sessionCookie(wrong) == nil)
@@ -87,16 +87,16 @@ struct WebPageTests {
         }
     }
 
-    @Test("A revoked device's session ends at its next request")
-    func revokedDevice() async throws {
-        let fixture = try await RelayRouteTests.Fixture()
-        let supervisor = try await RelayRouteTests.Fixture.add(.supervisor, ["dien-bien"], to: fixture.server.store)
+    @Test("A revoked device's session ends at its next request", arguments: StoreKind.allCases)
+    func revokedDevice(kind: StoreKind) async throws {
+        let fixture = try await RelayRouteTests.Fixture(kind)
+        let supervisor = try await RelayRouteTests.Fixture.add(.supervisor, ["dien-bien"], to: fixture.server.storage)
         try await fixture.server.makeApplication().test(.router) { client in
             let signedIn = try await client.execute(uri: "/web/signin", method: .post, headers: Self.form(supervisor.token), body: Self.body(supervisor.token))
             var headers = HTTPFields()
             headers[.cookie] = String(try #require(Self.sessionCookie(signedIn)).split(separator: ";")[0])
             #expect(try await client.execute(uri: "/web", method: .get, headers: headers).status == .ok)
-            #expect(try await fixture.server.store.revokeDevice(id: supervisor.id, at: Date()))
+            #expect(try await fixture.server.storage.revokeDevice(id: supervisor.id, at: Date()))
             let after = try await client.execute(uri: "/web", method: .get, headers: headers)
             #expect(after.status == .seeOther && after.headers[.location] == "/web/signin")
         }
@@ -118,11 +118,11 @@ struct WebPageTests {
         #expect(sessions.use("made-up", now: start) == nil)
     }
 
-    @Test("The page's tables from kept standings equal those computed from the records, across writes (the snapshot refreshed incrementally) and around a minute boundary")
-    func keptTablesEqualComputed() async throws {
+    @Test("The page's tables from kept standings equal those computed from the records, across writes (the snapshot refreshed incrementally) and around a minute boundary", arguments: StoreKind.allCases)
+    func keptTablesEqualComputed(kind: StoreKind) async throws {
         // Given a relay whose hub pushes reports of two wards, then further steps in three more writes
-        let fixture = try await RelayRouteTests.Fixture()
-        let store = fixture.server.store
+        let fixture = try await RelayRouteTests.Fixture(kind)
+        let store = fixture.server.storage
         let supervisor = try await RelayRouteTests.Fixture.add(.supervisor, ["dien-bien"], to: store)
         let actor = try #require(try await store.device(tokenHash: DeviceToken.hashHex(of: supervisor.token))).actor
         let cache = WebScopeCache(store: store)
