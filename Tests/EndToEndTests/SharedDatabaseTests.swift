@@ -92,6 +92,56 @@ struct SharedDatabaseTests {
         }
     }
 
+    @Test("A relay killed (SIGKILL) at any moment of a device's sync loses nothing: the device goes on through the other relay and every note is there once")
+    func relayKilledMidSyncLosesNothing() async throws {
+        // Given: relays A and B on one database; Lan enrolled through A, the samples imported
+        let (a, b) = try await Self.twoRelays()
+        let hubToken = try a.addDevice(role: "hub", name: "IOC", units: ["dien-bien"])
+        let lanToken = try a.addDevice(role: "officer", name: "Lan", units: ["phuong-muong-thanh"])
+        try a.start()
+        try b.start()
+        let hub = FieldDevice(name: "hub", in: a.folder)
+        try hub.enroll(with: a, token: hubToken)
+        try #require(try hub.onsite("import", sampleReportsFile).status == 0)
+        try hub.sync()
+        let lan = FieldDevice(name: "lan", in: a.folder)
+        try lan.enroll(with: a, token: lanToken)
+        try lan.sync()
+
+        // When: six times, Lan writes notes and syncs through A, and A is killed that many milliseconds into the
+        // sync (before the push, during its transaction, after its commit and before the answer, during the pull),
+        // then restarted
+        var written: [String] = []
+        var interrupted = 0
+        for (trial, delay) in [0, 15, 40, 80, 150, 300].enumerated() {
+            for report in ["DB-2024-00101", "DB-2024-00102"] {
+                let text = "Lần \(trial), \(report)"
+                try #require(try lan.onsite("note", report, text).status == 0)
+                written.append(text)
+            }
+            let sync = try ChildProcess(Binaries.client.path, ["sync", "--replica", lan.folder.path])
+            try await Task.sleep(for: .milliseconds(delay))
+            a.stop(kill: true)
+            if sync.wait() != .exited(0) { interrupted += 1 }
+            try a.start()
+        }
+        // (a sync the kill cut short exits 75, its work kept; one that ended first exits 0)
+        #expect(interrupted >= 3, "only \(interrupted) of 6 syncs were cut short by the kill")
+        // And: Lan syncs through B, then through A
+        try await Self.sync(lan, token: lanToken, through: b)
+        try await Self.sync(lan, token: lanToken, through: a)
+
+        // Then: every note is on both relays exactly once, and Lan has nothing left to send
+        for relay in [a, b] {
+            let fresh = FieldDevice(name: "fresh-\(relay.port)", in: a.folder)
+            try fresh.enroll(with: relay, token: try relay.addDevice(role: "officer", name: "Kiểm tra", units: ["phuong-muong-thanh"]))
+            try fresh.sync()
+            let notes = try await fresh.records().flatMap { $0.notes.map(\.text) }.filter { $0.hasPrefix("Lần ") }
+            #expect(notes.sorted() == written.sorted(), "relay on port \(relay.port): \(notes.sorted())")
+        }
+        #expect(try await lan.status().pendingOperations == 0)
+    }
+
     @Test("A photo uploaded through relay A is downloadable through relay B, by its uploader and by a colleague")
     func photoThroughTheOtherRelay() async throws {
         // Given: relays A and B on one database and one data folder; Lan enrolled through A, Minh through B
