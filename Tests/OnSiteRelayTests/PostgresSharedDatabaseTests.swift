@@ -56,6 +56,63 @@ struct PostgresSharedDatabaseTests {
         }
     }
 
+    @Test("Change sets waiting for one relay's transaction share the next one: each gets its own answer, a refused one fails alone, versions stay one sequence")
+    func waitingChangeSetsShareOneTransaction() async throws {
+        try await withTwoStores { store, _, location in
+            try await Sync.enrol(store)
+            let officers = (0..<8).map { Actor(deviceId: "officer-\($0)", role: .officer, units: ["phuong-muong-thanh"]) }
+            for officer in officers {
+                try await store.addDevice(DeviceRecord(id: officer.deviceId, name: officer.deviceId, role: .officer, units: ["phuong-muong-thanh"],
+                                                       tokenHash: "hash-\(officer.deviceId)", createdAt: RelayStorageTests.enrolled))
+            }
+            _ = try await Sync.push(store, Sync.changeSet(Sync.hub, 1, [(.createReport(Sync.report("r1")), "r1")]), by: Sync.hub)
+            // Another relay holds log_head: this relay's first push waits for it, and the others queue behind.
+            let inFlight = try await PostgresStoreTests.connect(location)
+            let logger = Logger(label: "test.postgres")
+            try await inFlight.query("BEGIN", logger: logger)
+            try await inFlight.query("SELECT version FROM log_head FOR UPDATE", logger: logger)
+            func note(_ officer: Actor, _ sequence: Int64, _ text: String) -> ChangeSet {
+                Sync.changeSet(officer, sequence, base: 1, [(.addNote(Note(author: officer.deviceId, at: Sync.now, text: text)), "r1")])
+            }
+            let first = Task { try await Sync.push(store, note(officers[0], 1, "đầu tiên"), by: officers[0]) }
+            try await Task.sleep(for: .milliseconds(300))
+            // Queued meanwhile: six officers' notes, one officer's two change sets with one sequence, and another
+            // device's change set sent again under officer 7's name.
+            let reused = (note(officers[1], 1, "một"), note(officers[1], 1, "hai"))
+            let foreign = note(officers[2], 1, "của máy 2")
+            var stolen = foreign
+            stolen.deviceId = officers[7].deviceId
+            var pushes: [(ChangeSet, Actor)] = (3..<7).map { (note(officers[$0], 1, "ghi chú \($0)"), officers[$0]) }
+            pushes += [(reused.0, officers[1]), (reused.1, officers[1]), (foreign, officers[2]), (stolen, officers[7])]
+            let answers = pushes.map { changeSet, actor in
+                Task { () -> Result<PushResult, any Error> in
+                    do { return .success(try await Sync.push(store, changeSet, by: actor)) } catch { return .failure(error) }
+                }
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            try await inFlight.query("COMMIT", logger: logger)
+            try await inFlight.close()
+
+            #expect(try await first.value.results.map(\.version) == [2])
+            var results: [Result<PushResult, any Error>] = []
+            for answer in answers { results.append(await answer.value) }
+            let accepted = results.compactMap { try? $0.get() }
+            #expect(accepted.count == 6, "\(results)")
+            let refusals = results.compactMap { result -> String? in
+                if case .failure(let error) = result { return String(describing: error) }
+                return nil
+            }
+            #expect(refusals.count == 2)
+            #expect(refusals.contains { $0.contains("sequence") }, "\(refusals)")
+            #expect(refusals.contains { $0.contains("pushed by another device") }, "\(refusals)")
+            // One sequence, no gap, each accepted note once.
+            let versions = accepted.flatMap { $0.results.compactMap(\.version) }.sorted()
+            #expect(versions == Array(3...8))
+            let page = try await Sync.pull(store, since: 1, as: Sync.hub)
+            #expect(page.changes.map(\.version) == Array(2...8))
+        }
+    }
+
     @Test func devicesPushingThroughTwoRelaysAtOnceGetOneSequenceAndPullersSkipNothing() async throws {
         try await withTwoStores { first, second, _ in
             try await Sync.enrol(first)

@@ -5,53 +5,89 @@ import OnSiteSync
 import PostgresNIO
 
 extension PostgresRelayStore {
-    /// Applies a validated change set in one transaction, or returns the stored result of an earlier push of it.
+    /// Applies a validated change set, or returns the stored result of an earlier push of it, in a transaction it
+    /// may share with the change sets other devices sent meanwhile (``PostgresPushBatcher``: group commit).
     ///
     /// The transaction first locks `log_head`, the log's one-row counter: pushes from every relay on the database
     /// take their versions one transaction after another, so versions commit in the order they are given and a
     /// pull never passes a version that commits later (`Protocol/sync.md`, "Several relays"). Every round trip
-    /// after that lock is time every other push waits, so the transaction is seven statements whatever the change
-    /// set holds: the lock with the device's counters, three reads of what the merge needs, one write of
-    /// everything it produced (``PostgresPushWrite``), and `BEGIN`/`COMMIT`. The merge runs in memory
+    /// after that lock is time every other push waits, so a change set is five statements whatever it holds: the
+    /// lock with the device's counters, three reads of what the merge needs, one write of everything it produced
+    /// (``PostgresPushWrite``); `BEGIN` and `COMMIT` are shared by the batch. The merge runs in memory
     /// (``PushMerge``, the SQLite store's merge).
     public func push(_ changeSet: ChangeSet, from actor: Actor, limits: SyncLimits, at date: Date) async throws -> PushResult {
-        try await withTransaction("push change set \(changeSet.id) of device \(actor.deviceId)") { connection in
-            let id = changeSet.id.uuidString
-            var opening: PushOpening?
-            for try await row in try await connection.query("""
-                SELECT head.version, head.chain_hash,
-                       (SELECT coalesce(max(version), 0) FROM chain_checkpoint),
-                       (SELECT device_id FROM change_set WHERE id = \(id)),
-                       (SELECT result FROM change_set WHERE id = \(id)),
-                       (SELECT coalesce(max(sequence), 0) FROM change_set WHERE device_id = \(actor.deviceId)),
-                       coalesce((SELECT served_version FROM device WHERE id = \(actor.deviceId)), 0)
-                FROM log_head head WHERE head.singleton = 1 FOR UPDATE OF head
-                """, logger: logger).decode((Int64, Data, Int64, String?, Data?, Int64, Int64).self) {
-                opening = PushOpening(head: (row.0, Array(row.1)), lastCheckpoint: row.2, storedOwner: row.3, storedResult: row.4,
-                                      lastSequence: row.5, servedVersion: row.6)
+        let store = self
+        return try await pushBatcher.submit(PostgresPushBatcher.Pending(changeSet: changeSet, actor: actor, limits: limits, date: date)) { batch in
+            await store.apply(batch)
+        }
+    }
+
+    /// One transaction over `batch` (``PostgresPushBatcher``): each change set's statements in turn, one commit.
+    /// A change set the merge refuses fails alone (it wrote nothing); a failure of the server fails them all.
+    func apply(_ batch: [PostgresPushBatcher.Pending]) async -> [Result<PushResult, any Error>] {
+        let action = batch.count == 1 ? "push change set \(batch[0].changeSet.id) of device \(batch[0].actor.deviceId)"
+            : "push \(batch.count) change sets"
+        do {
+            return try await withTransaction(action) { connection in
+                var results: [Result<PushResult, any Error>] = []
+                for pending in batch {
+                    do {
+                        results.append(.success(try await push(pending, connection)))
+                    } catch let failure as PSQLError {
+                        // The server refused a statement: the transaction is aborted, and with it the batch.
+                        throw failure
+                    } catch {
+                        // Refused in memory (a reused sequence, another device's change set, a record the merge cannot
+                        // take) before this change set wrote anything: the others go on.
+                        results.append(.failure(error))
+                    }
+                }
+                return results
             }
-            guard let opening else { throw PostgresStoreError.corrupt("the table log_head has no row", at: location) }
-            if let owner = opening.storedOwner, let stored = opening.storedResult {
-                guard owner == actor.deviceId else { throw RelayError.changeSetOwnedByAnother(changeSet.id) }
-                var result = try WireCoding.decode(PushResult.self, from: stored)
-                result.replayed = true
-                return result
-            }
-            guard changeSet.sequence > opening.lastSequence else { throw RelayError.sequenceReused(changeSet.sequence, last: opening.lastSequence) }
-            let baseVersion = min(changeSet.baseVersion, opening.servedVersion)
-            let inputs = try await loadPushInputs(changeSet, deviceId: actor.deviceId, base: baseVersion, connection)
-            var ledger = PostgresPushLedger(inputs: inputs, head: opening.head, baseVersion: baseVersion, changeSetId: changeSet.id,
-                                            now: date, maxRecordBytes: limits.maxRecordBytes)
-            var results: [OperationResult] = []
-            for operation in changeSet.operations {
-                results.append(try PushMerge.apply(operation, base: baseVersion, by: actor, ledger: &ledger))
-            }
-            let result = PushResult(changeSetId: changeSet.id, serverVersion: ledger.head.version, results: results)
-            let write = try PostgresPushWrite(ledger, result: result, changeSet: changeSet, deviceId: actor.deviceId,
-                                              lastCheckpoint: opening.lastCheckpoint, checkpointKey: checkpointKey)
-            try await connection.query(write.statement, logger: logger)
+        } catch {
+            return batch.map { _ in .failure(error) }
+        }
+    }
+
+    /// The statements of one change set inside the batch's transaction (the first takes `log_head`; the others find
+    /// it held by their own transaction).
+    private func push(_ pending: PostgresPushBatcher.Pending, _ connection: PostgresConnection) async throws -> PushResult {
+        let (changeSet, actor, limits, date) = (pending.changeSet, pending.actor, pending.limits, pending.date)
+        let id = changeSet.id.uuidString
+        var opening: PushOpening?
+        for try await row in try await connection.query("""
+            SELECT head.version, head.chain_hash,
+                   (SELECT coalesce(max(version), 0) FROM chain_checkpoint),
+                   (SELECT device_id FROM change_set WHERE id = \(id)),
+                   (SELECT result FROM change_set WHERE id = \(id)),
+                   (SELECT coalesce(max(sequence), 0) FROM change_set WHERE device_id = \(actor.deviceId)),
+                   coalesce((SELECT served_version FROM device WHERE id = \(actor.deviceId)), 0)
+            FROM log_head head WHERE head.singleton = 1 FOR UPDATE OF head
+            """, logger: logger).decode((Int64, Data, Int64, String?, Data?, Int64, Int64).self) {
+            opening = PushOpening(head: (row.0, Array(row.1)), lastCheckpoint: row.2, storedOwner: row.3, storedResult: row.4,
+                                  lastSequence: row.5, servedVersion: row.6)
+        }
+        guard let opening else { throw PostgresStoreError.corrupt("the table log_head has no row", at: location) }
+        if let owner = opening.storedOwner, let stored = opening.storedResult {
+            guard owner == actor.deviceId else { throw RelayError.changeSetOwnedByAnother(changeSet.id) }
+            var result = try WireCoding.decode(PushResult.self, from: stored)
+            result.replayed = true
             return result
         }
+        guard changeSet.sequence > opening.lastSequence else { throw RelayError.sequenceReused(changeSet.sequence, last: opening.lastSequence) }
+        let baseVersion = min(changeSet.baseVersion, opening.servedVersion)
+        let inputs = try await loadPushInputs(changeSet, deviceId: actor.deviceId, base: baseVersion, connection)
+        var ledger = PostgresPushLedger(inputs: inputs, head: opening.head, baseVersion: baseVersion, changeSetId: changeSet.id,
+                                        now: date, maxRecordBytes: limits.maxRecordBytes)
+        var results: [OperationResult] = []
+        for operation in changeSet.operations {
+            results.append(try PushMerge.apply(operation, base: baseVersion, by: actor, ledger: &ledger))
+        }
+        let result = PushResult(changeSetId: changeSet.id, serverVersion: ledger.head.version, results: results)
+        let write = try PostgresPushWrite(ledger, result: result, changeSet: changeSet, deviceId: actor.deviceId,
+                                          lastCheckpoint: opening.lastCheckpoint, checkpointKey: checkpointKey)
+        try await connection.query(write.statement, logger: logger)
+        return result
     }
 
     /// What the push reads with the lock on `log_head`.
