@@ -19,6 +19,16 @@ struct SharedDatabaseTests {
         return (a, b)
     }
 
+    /// Starts both relays, and has a hub enrolled through A import the sample reports and sync them.
+    static func start(_ a: RelayProcess, _ b: RelayProcess, samplesImportedBy hubToken: String) throws {
+        try a.start()
+        try b.start()
+        let hub = FieldDevice(name: "hub", in: a.folder)
+        try hub.enroll(with: a, token: hubToken)
+        try #require(try hub.onsite("import", sampleReportsFile).status == 0)
+        try hub.sync()
+    }
+
     /// One sync of `device` through `relay` (whichever relay it enrolled with), through the client library.
     static func sync(_ device: FieldDevice, token: String, through relay: RelayProcess) async throws {
         let client = RelayClient(baseURL: relay.url, token: token, caCertificatePath: relay.caCertificatePath)
@@ -32,12 +42,7 @@ struct SharedDatabaseTests {
         let (a, b) = try await Self.twoRelays()
         let hubToken = try a.addDevice(role: "hub", name: "IOC", units: ["dien-bien"])
         let tokens = try (0..<4).map { try b.addDevice(role: "officer", name: "Officer \($0)", units: ["phuong-muong-thanh"]) }
-        try a.start()
-        try b.start()
-        let hub = FieldDevice(name: "hub", in: a.folder)
-        try hub.enroll(with: a, token: hubToken)
-        try #require(try hub.onsite("import", sampleReportsFile).status == 0)
-        try hub.sync()
+        try Self.start(a, b, samplesImportedBy: hubToken)
         let devices = try tokens.indices.map { index in
             let device = FieldDevice(name: "officer-\(index)", in: a.folder)
             try device.enroll(with: index.isMultiple(of: 2) ? a : b, token: tokens[index])
@@ -98,12 +103,7 @@ struct SharedDatabaseTests {
         let (a, b) = try await Self.twoRelays()
         let hubToken = try a.addDevice(role: "hub", name: "IOC", units: ["dien-bien"])
         let lanToken = try a.addDevice(role: "officer", name: "Lan", units: ["phuong-muong-thanh"])
-        try a.start()
-        try b.start()
-        let hub = FieldDevice(name: "hub", in: a.folder)
-        try hub.enroll(with: a, token: hubToken)
-        try #require(try hub.onsite("import", sampleReportsFile).status == 0)
-        try hub.sync()
+        try Self.start(a, b, samplesImportedBy: hubToken)
         let lan = FieldDevice(name: "lan", in: a.folder)
         try lan.enroll(with: a, token: lanToken)
         try lan.sync()
@@ -149,12 +149,7 @@ struct SharedDatabaseTests {
         let hubToken = try a.addDevice(role: "hub", name: "IOC", units: ["dien-bien"])
         let lanToken = try a.addDevice(role: "officer", name: "Lan", units: ["phuong-muong-thanh"])
         let minhToken = try a.addDevice(role: "officer", name: "Minh", units: ["phuong-muong-thanh"])
-        try a.start()
-        try b.start()
-        let hub = FieldDevice(name: "hub", in: a.folder)
-        try hub.enroll(with: a, token: hubToken)
-        try #require(try hub.onsite("import", sampleReportsFile).status == 0)
-        try hub.sync()
+        try Self.start(a, b, samplesImportedBy: hubToken)
         let lan = FieldDevice(name: "lan", in: a.folder), minh = FieldDevice(name: "minh", in: a.folder)
         try lan.enroll(with: a, token: lanToken)
         try minh.enroll(with: b, token: minhToken)
