@@ -16,6 +16,10 @@ enum HealthCheck {
     static func read(_ store: any RelayStorage, within limit: Duration = limit) async throws -> Health {
         try await withCheckedThrowingContinuation { continuation in
             let answer = FirstAnswer(continuation)
+            let deadline = Task {
+                try? await Task.sleep(for: limit)
+                answer.resume(with: .failure(RelayError.storeUnavailable))
+            }
             Task {
                 do {
                     answer.resume(with: .success(Health(status: "ok", serverVersion: try await store.serverVersion(),
@@ -23,10 +27,8 @@ enum HealthCheck {
                 } catch {
                     answer.resume(with: .failure(error))
                 }
-            }
-            Task {
-                try? await Task.sleep(for: limit)
-                answer.resume(with: .failure(RelayError.storeUnavailable))
+                // A request answered in time leaves no timer behind (a flood of health checks holds none).
+                deadline.cancel()
             }
         }
     }

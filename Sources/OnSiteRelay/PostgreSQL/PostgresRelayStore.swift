@@ -19,7 +19,8 @@ public struct PostgresRelayStore: Sendable, Service {
     /// becomes available only when its bytes are there.
     public let blobs: RelayBlobStore
     let client: PostgresClient
-    /// This relay's pushes, grouped into shared transactions (one per batch of waiting change sets).
+    /// This relay's pushes, grouped into shared transactions (one per batch of waiting change sets). Copies of a
+    /// store share it, and a batch runs with the copy that started it: set ``checkpointKey`` before the first push.
     let pushBatcher = PostgresPushBatcher()
     let logger: Logger
     /// The relay's own Ed25519 key, which signs log checkpoints (`Protocol/evidence.md`); nil leaves them unsigned.
