@@ -17,6 +17,15 @@ struct PostgresPushBatcherTests {
         })
     }
 
+    /// Waits (up to 10 s) until `count` pushes wait in `batcher`, so the test's submissions keep their order.
+    static func waitUntil(_ batcher: PostgresPushBatcher, queued count: Int) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while await batcher.queued < count {
+            guard ContinuousClock.now < deadline else { throw CancellationError() }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
     @Test("pushes that arrive while a transaction runs go into the next one, at most its size, in order; a change set sent twice waits for the one after")
     func pushesWaitingShareTheNextTransaction() async throws {
         let batcher = PostgresPushBatcher(maxChangeSets: 4, maxOperations: 5_000)
@@ -33,13 +42,13 @@ struct PostgresPushBatcherTests {
         }
         let head = Self.changeSet(1)
         let firstAnswer = Task { try await batcher.submit(Self.pending(head), apply: apply) }
-        try await Task.sleep(for: .milliseconds(200))
+        while batches.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(5)) }
         let queued = (2...7).map { Self.changeSet(Int64($0)) }
         let again = queued[0]
         var answers: [Task<PushResult, any Error>] = []
-        for changeSet in queued + [again] {
+        for (index, changeSet) in (queued + [again]).enumerated() {
             answers.append(Task { try await batcher.submit(Self.pending(changeSet), apply: apply) })
-            try await Task.sleep(for: .milliseconds(20))
+            try await Self.waitUntil(batcher, queued: index + 1)
         }
         open.yield()
         open.finish()
@@ -70,12 +79,12 @@ struct PostgresPushBatcherTests {
             return batch.map { .success(PushResult(changeSetId: $0.changeSet.id, serverVersion: 0, results: [])) }
         }
         let blocker = Task { try await batcher.submit(Self.pending(Self.changeSet(1)), apply: apply) }
-        try await Task.sleep(for: .milliseconds(200))
+        while batches.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(5)) }
         var answers: [Task<PushResult, any Error>] = []
         for (index, size) in [4, 4, 4, 12].enumerated() {
             let changeSet = Self.changeSet(Int64(index + 2), notes: size)
             answers.append(Task { try await batcher.submit(Self.pending(changeSet), apply: apply) })
-            try await Task.sleep(for: .milliseconds(20))
+            try await Self.waitUntil(batcher, queued: index + 1)
         }
         open.yield()
         open.finish()

@@ -75,7 +75,18 @@ struct PostgresSharedDatabaseTests {
                 Sync.changeSet(officer, sequence, base: 1, [(.addNote(Note(author: officer.deviceId, at: Sync.now, text: text)), "r1")])
             }
             let first = Task { try await Sync.push(store, note(officers[0], 1, "đầu tiên"), by: officers[0]) }
-            try await Task.sleep(for: .milliseconds(300))
+            // Until that push waits on the lock (its transaction is this relay's first batch).
+            let watcher = try await PostgresStoreTests.connect(location)
+            let deadline = ContinuousClock.now + .seconds(10)
+            var waitingOnLock: Int64 = 0
+            while waitingOnLock == 0, ContinuousClock.now < deadline {
+                for try await count in try await watcher.query("""
+                    SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
+                    """, logger: logger).decode(Int64.self) { waitingOnLock = count }
+                if waitingOnLock == 0 { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            try await watcher.close()
+            try #require(waitingOnLock == 1, "the first push never waited on log_head")
             // Queued meanwhile: six officers' notes, one officer's two change sets with one sequence, and another
             // device's change set sent again under officer 7's name.
             let reused = (note(officers[1], 1, "một"), note(officers[1], 1, "hai"))
@@ -89,7 +100,11 @@ struct PostgresSharedDatabaseTests {
                     do { return .success(try await Sync.push(store, changeSet, by: actor)) } catch { return .failure(error) }
                 }
             }
-            try await Task.sleep(for: .milliseconds(300))
+            let queuedBy = ContinuousClock.now + .seconds(10)
+            while await store.pushBatcher.queued < pushes.count, ContinuousClock.now < queuedBy {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            #expect(await store.pushBatcher.queued == pushes.count, "the pushes queue behind the one in flight")
             try await inFlight.query("COMMIT", logger: logger)
             try await inFlight.close()
 

@@ -23,6 +23,9 @@ actor PostgresPushBatcher {
     private var waiting: [(push: Pending, answer: CheckedContinuation<PushResult, any Error>)] = []
     private var draining = false
 
+    /// How many pushes wait for a transaction now (not counting the batch that runs).
+    var queued: Int { waiting.count }
+
     init(maxChangeSets: Int = 32, maxOperations: Int = 5_000) {
         self.maxChangeSets = maxChangeSets
         self.maxOperations = maxOperations
