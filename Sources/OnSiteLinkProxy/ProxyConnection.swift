@@ -12,7 +12,9 @@ final class ProxyConnection: @unchecked Sendable {
 
     let client: Int32
     let server: Int32
-    private unowned let proxy: LinkProxy
+    /// Held strongly: the connection's threads may outlive the caller's last reference to the proxy (a test that
+    /// stops it and returns), and report their end to it; the proxy drops the connection once it has ended.
+    private let proxy: LinkProxy
     private let lines = (upstream: DelayLine(), downstream: DelayLine())
     private let lock = NSLock()
     private var isCut = false
