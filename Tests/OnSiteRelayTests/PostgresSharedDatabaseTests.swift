@@ -30,6 +30,18 @@ struct PostgresSharedDatabaseTests {
         }
     }
 
+    /// The usual devices, `count` officers of one ward, and report r1 (version 1) pushed by the hub.
+    static func officersOfOneWard(_ count: Int, on store: PostgresRelayStore) async throws -> [Actor] {
+        try await Sync.enrol(store)
+        let officers = (0..<count).map { Actor(deviceId: "officer-\($0)", role: .officer, units: ["phuong-muong-thanh"]) }
+        for officer in officers {
+            try await store.addDevice(DeviceRecord(id: officer.deviceId, name: officer.deviceId, role: .officer, units: ["phuong-muong-thanh"],
+                                                   tokenHash: "hash-\(officer.deviceId)", createdAt: RelayStorageTests.enrolled))
+        }
+        _ = try await Sync.push(store, Sync.changeSet(Sync.hub, 1, [(.createReport(Sync.report("r1")), "r1")]), by: Sync.hub)
+        return officers
+    }
+
     @Test func aPushWaitsForTheOneInFlightAndAPullMeanwhileStopsBeforeIt() async throws {
         try await withTwoStores { first, second, location in
             try await Sync.enrol(first)
@@ -59,13 +71,7 @@ struct PostgresSharedDatabaseTests {
     @Test("Change sets waiting for one relay's transaction share the next one: each gets its own answer, a refused one fails alone, versions stay one sequence")
     func waitingChangeSetsShareOneTransaction() async throws {
         try await withTwoStores { store, _, location in
-            try await Sync.enrol(store)
-            let officers = (0..<8).map { Actor(deviceId: "officer-\($0)", role: .officer, units: ["phuong-muong-thanh"]) }
-            for officer in officers {
-                try await store.addDevice(DeviceRecord(id: officer.deviceId, name: officer.deviceId, role: .officer, units: ["phuong-muong-thanh"],
-                                                       tokenHash: "hash-\(officer.deviceId)", createdAt: RelayStorageTests.enrolled))
-            }
-            _ = try await Sync.push(store, Sync.changeSet(Sync.hub, 1, [(.createReport(Sync.report("r1")), "r1")]), by: Sync.hub)
+            let officers = try await Self.officersOfOneWard(8, on: store)
             // Another relay holds log_head: this relay's first push waits for it, and the others queue behind.
             let inFlight = try await PostgresStoreTests.connect(location)
             let logger = Logger(label: "test.postgres")
@@ -130,13 +136,7 @@ struct PostgresSharedDatabaseTests {
 
     @Test func devicesPushingThroughTwoRelaysAtOnceGetOneSequenceAndPullersSkipNothing() async throws {
         try await withTwoStores { first, second, _ in
-            try await Sync.enrol(first)
-            let officers = (0..<12).map { Actor(deviceId: "officer-\($0)", role: .officer, units: ["phuong-muong-thanh"]) }
-            for officer in officers {
-                try await first.addDevice(DeviceRecord(id: officer.deviceId, name: officer.deviceId, role: .officer, units: ["phuong-muong-thanh"],
-                                                       tokenHash: "hash-\(officer.deviceId)", createdAt: RelayStorageTests.enrolled))
-            }
-            _ = try await Sync.push(first, Sync.changeSet(Sync.hub, 1, [(.createReport(Sync.report("r1")), "r1")]), by: Sync.hub)
+            let officers = try await Self.officersOfOneWard(12, on: first)
             let finished = Count()
             let rounds = 6
             // Each officer alternates between the relays, pushing two notes a change set.
