@@ -63,6 +63,57 @@ struct PostgresUnavailableTests {
         withExtendedLifetime(pool) {}
     }
 
+    @Test("with the server gone, a device's routes answer 503 store_unavailable once the wait for a connection runs out, not after the pool's minute")
+    func deviceRoutesAnswerWithinTheConnectionWait() async throws {
+        let direct = try await PostgresTestCluster.freshDatabase()
+        let proxy = try LinkProxy(upstreamPort: direct.port, impaired: false)
+        var viaProxy = direct
+        viaProxy.host = "127.0.0.1"
+        viaProxy.port = proxy.port
+        var configuration = RelayConfiguration()
+        configuration.allowPlainHTTP = true
+        configuration.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-test-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: configuration.dataDirectory) }
+        var (configured, blobs) = try await configuration.migratedPostgresStore(at: viaProxy, signing: true, logger: Logger(label: "test.postgres"))
+        configured.connectionWaitLimit = .seconds(2)
+        let store = configured
+        let pool = StorePoolRunner(store)
+        let server = try RelayServer(configuration: configuration, storage: store, blobs: blobs, logger: Logger(label: "test"), runsStorage: false)
+        let officer = try await RelayRouteTests.Fixture.add(.officer, ["phuong-muong-thanh"], to: store)
+        try await server.makeApplication().test(.router) { client in
+            try await client.execute(uri: "/v1/changes?since=0", method: .get, headers: RelayRouteTests.headers(officer.token)) { response in
+                #expect(response.status == .ok)
+            }
+            proxy.stop()
+            for uri in ["/v1/me", "/v1/changes?since=0"] {
+                let asked = ContinuousClock.now
+                try await client.execute(uri: uri, method: .get, headers: RelayRouteTests.headers(officer.token)) { response in
+                    #expect(response.status == .serviceUnavailable, "\(uri)")
+                    let body = try WireCoding.decode(ErrorBody.self, from: Data(response.body.readableBytesView))
+                    #expect(body.error.code == .storeUnavailable, "\(uri)")
+                }
+                let waited = ContinuousClock.now - asked
+                #expect(waited < store.connectionWaitLimit + .seconds(3), "\(uri) answered after \(waited)")
+            }
+        }
+        withExtendedLifetime(pool) {}
+    }
+
+    @Test("the wait for a connection never cuts a call that has its connection, however long it then takes")
+    func theBoundCoversOnlyTheWait() async throws {
+        let location = try await PostgresTestCluster.freshDatabase()
+        var configured = PostgresRelayStore(location: location, blobs: PostgresTestCluster.noBlobs, logger: Logger(label: "test.postgres"))
+        configured.connectionWaitLimit = .milliseconds(300)
+        let store = configured
+        let pool = StorePoolRunner(store)
+        let slept = try await store.withTransaction("sleep past the bound") { connection in
+            try await connection.query("SELECT pg_sleep(1)", logger: Logger(label: "test.postgres"))
+            return true
+        }
+        #expect(slept)
+        withExtendedLifetime(pool) {}
+    }
+
     @Test("a store failure that is the server's absence is told apart from a statement's failure")
     func connectionFailuresAreUnavailable() async throws {
         // Nothing listens on port 1: connecting is refused at once.

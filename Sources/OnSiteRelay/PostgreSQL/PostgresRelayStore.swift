@@ -25,6 +25,9 @@ public struct PostgresRelayStore: Sendable, Service {
     let logger: Logger
     /// The relay's own Ed25519 key, which signs log checkpoints (`Protocol/evidence.md`); nil leaves them unsigned.
     public var checkpointKey: Ed25519PrivateKey?
+    /// How long a store call waits for a pooled connection before it answers `store_unavailable`
+    /// (``ConnectionWait``): a device waits this long, not the pool's minute, when the server is gone.
+    public var connectionWaitLimit: Duration = .seconds(10)
 
     /// A store on `location` whose blobs live in `blobs`; nothing is connected before ``run()`` runs.
     public init(location: PostgresStoreLocation, blobs: RelayBlobStore, logger: Logger = Logger(label: "onsite.relay.postgres")) {
@@ -72,7 +75,12 @@ public struct PostgresRelayStore: Sendable, Service {
     /// that say what was being done.
     func withConnection<T: Sendable>(_ action: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
         do {
-            return try await client.withConnection { connection in try await body(connection) }
+            return try await ConnectionWait(limit: connectionWaitLimit).run { claim in
+                try await client.withConnection { connection in
+                    try claim.begin()
+                    return try await body(connection)
+                }
+            }
         } catch {
             throw PostgresStoreError.reporting(error, while: action, at: location)
         }
@@ -81,7 +89,12 @@ public struct PostgresRelayStore: Sendable, Service {
     /// Runs `body` in one transaction (committed when it returns, rolled back when it throws).
     func withTransaction<T: Sendable>(_ action: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
         do {
-            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+            return try await ConnectionWait(limit: connectionWaitLimit).run { claim in
+                try await client.withConnection { connection in
+                    try claim.begin()
+                    return try await connection.withTransaction(logger: logger) { connection in try await body(connection) }
+                }
+            }
         } catch {
             throw PostgresStoreError.reporting(error, while: action, at: location)
         }

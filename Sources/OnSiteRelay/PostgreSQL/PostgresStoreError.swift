@@ -2,7 +2,8 @@ import Foundation
 import PostgresNIO
 
 /// A failure of the PostgreSQL store that is not the device's doing: what was being done, on which database, and
-/// what to check. Requests that meet one are answered with a logged 500 (``ErrorBodyMiddleware``).
+/// what to check. Requests that meet one are answered with a logged 500, or 503 `store_unavailable` when the server
+/// cannot be reached (``isUnavailable``; ``ErrorBodyMiddleware``).
 public struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
     private enum Code: Sendable {
         case failed(action: String, reason: String)
@@ -31,8 +32,10 @@ public struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
 
     /// Whether the failure is the server's absence, not a statement's: no connection could be made (the pool's
     /// circuit breaker trips after a minute of failed attempts; its error type is in a module PostgresNIO does not
-    /// export, so it is recognised by name), or the connection broke.
+    /// export, so it is recognised by name), none came within the relay's bound (``ConnectionWait``), or the
+    /// connection broke.
     private static func isConnectionFailure(_ error: any Error) -> Bool {
+        if error is ConnectionWait.Expired { return true }
         if let error = error as? PSQLError {
             return [.connectionError, .serverClosedConnection, .clientClosedConnection].contains(error.code)
         }
