@@ -6,18 +6,18 @@ import OnSiteSync
 /// The checks of `onsite-relay audit` (`Protocol/evidence.md`, "`onsite-relay audit`"), apart from where the rows
 /// come from: each store reads its own tables in one snapshot and feeds them here, in this order.
 ///
-/// 1. ``check(_:)-checkpoint``: every checkpoint, by version (its signature is checked at once);
-/// 2. ``register(_:)``: every device key;
-/// 3. ``startLog(compactedThrough:)``, then, when it returns true, ``check(_:)-row`` with every log row in version
+/// 1. ``checkCheckpoint(_:)``: every checkpoint, by version (its signature is checked at once);
+/// 2. ``registerKey(_:)``: every device key;
+/// 3. ``startLog(compactedThrough:)``, then, when it returns true, ``checkLogRow(_:)`` with every log row in version
 ///    order (the chain, the checkpoint at the row, the device's signature);
 /// 4. ``checkReport(_:state:)`` with each report's stored state, by id (its evidence against the signed
 ///    operations, and its photos' bytes).
 ///
 /// ```swift
 /// var audit = LogAudit(relayKey: key, blobs: blobs)
-/// for checkpoint in checkpoints { audit.check(checkpoint) }
-/// for key in keys { audit.register(key) }
-/// if audit.startLog(compactedThrough: through) { for row in rows { audit.check(row) } }
+/// for checkpoint in checkpoints { audit.checkCheckpoint(checkpoint) }
+/// for key in keys { audit.registerKey(key) }
+/// if audit.startLog(compactedThrough: through) { for row in rows { audit.checkLogRow(row) } }
 /// for (id, state) in reports { audit.checkReport(id, state: state) }
 /// return audit.report
 /// ```
@@ -55,7 +55,7 @@ struct LogAudit {
     // MARK: Checkpoints and keys
 
     /// Notes a checkpoint, and checks its signature when it carries one and the relay's key is known.
-    mutating func check(_ checkpoint: ChainCheckpoint) {
+    mutating func checkCheckpoint(_ checkpoint: ChainCheckpoint) {
         checkpoints[checkpoint.version] = checkpoint
         report.checkpointsChecked += 1
         guard let relayKey, checkpoint.signature != nil else { return }
@@ -67,7 +67,7 @@ struct LogAudit {
     }
 
     /// Notes a device's registered key, which checks that device's signatures.
-    mutating func register(_ key: DeviceKeyEntry) {
+    mutating func registerKey(_ key: DeviceKeyEntry) {
         keys[key.deviceId, default: []].append(key)
     }
 
@@ -94,7 +94,7 @@ struct LogAudit {
 
     /// Checks the next log row: its chain hash against the previous row's and its own bytes, the checkpoint at its
     /// version, and (for a device's operation) its signature; remembers the evidence it added.
-    mutating func check(_ row: LogRow) {
+    mutating func checkLogRow(_ row: LogRow) {
         guard let previous else { return }
         let entry = row.entry
         report.entriesChecked += 1

@@ -11,8 +11,8 @@ extension RelayStore {
     public func audit(relayKey: Ed25519PublicKey?, blobs: RelayBlobStore?) async throws -> AuditReport {
         try await writer.read { db in
             var audit = LogAudit(relayKey: relayKey, blobs: blobs)
-            for checkpoint in try ChainCheckpoint.fetchAll(db) { audit.check(checkpoint) }
-            for key in try DeviceKeyEntry.fetchAll(db) { audit.register(key) }
+            for checkpoint in try ChainCheckpoint.fetchAll(db) { audit.checkCheckpoint(checkpoint) }
+            for key in try DeviceKeyEntry.fetchAll(db) { audit.registerKey(key) }
             if audit.startLog(compactedThrough: try RelayStore.compactedThrough(db)) {
                 let rows = try Row.fetchCursor(db, sql: """
                     SELECT log.version, log.operationId, log.changeSetId, log.deviceId, log.reportId, log.operation, log.chainHash, changeSet.receivedAt
@@ -21,7 +21,7 @@ extension RelayStore {
                 while let row = try rows.next() {
                     let entry = LogChain.Entry(version: row["version"], operationId: row["operationId"], changeSetId: row["changeSetId"],
                                                deviceId: row["deviceId"], reportId: row["reportId"], operation: row["operation"])
-                    audit.check(LogAudit.LogRow(entry: entry, chainHash: row["chainHash"], receivedAt: row["receivedAt"]))
+                    audit.checkLogRow(LogAudit.LogRow(entry: entry, chainHash: row["chainHash"], receivedAt: row["receivedAt"]))
                 }
             }
             let reports = try Row.fetchCursor(db, sql: "SELECT id, state FROM report WHERE length(state) > 0 ORDER BY id")

@@ -16,8 +16,8 @@ extension PostgresRelayStore {
     public func audit(relayKey: Ed25519PublicKey?, blobs: RelayBlobStore?) async throws -> AuditReport {
         try await withSnapshot("audit the log chain, signatures and evidence") { connection in
             var audit = LogAudit(relayKey: relayKey, blobs: blobs)
-            for checkpoint in try await checkpoints(connection) { audit.check(checkpoint) }
-            for key in try await deviceKeys(connection) { audit.register(key) }
+            for checkpoint in try await checkpoints(connection) { audit.checkCheckpoint(checkpoint) }
+            for key in try await deviceKeys(connection) { audit.registerKey(key) }
             if audit.startLog(compactedThrough: try await Self.compactedThrough(connection, logger: logger)) {
                 let rows = try await connection.query("""
                     SELECT log.version, log.operation_id, log.change_set_id, log.device_id, log.report_id, log.operation, log.chain_hash,
@@ -28,7 +28,7 @@ extension PostgresRelayStore {
                     in rows.decode((Int64, String, String, String, String, Data, Data, Date?).self) {
                     let entry = LogChain.Entry(version: version, operationId: operationId, changeSetId: changeSetId,
                                                deviceId: deviceId, reportId: reportId, operation: operation)
-                    audit.check(LogAudit.LogRow(entry: entry, chainHash: chainHash, receivedAt: receivedAt))
+                    audit.checkLogRow(LogAudit.LogRow(entry: entry, chainHash: chainHash, receivedAt: receivedAt))
                 }
             }
             // Ids in byte order, as SQLite sorts them, whatever the database's collation: the same breaks in the same order.
