@@ -9,7 +9,9 @@ struct Audit: AsyncParsableCommand {
         abstract: "Check the log's hash chain, device signatures, checkpoints, evidence records and photo bytes.",
         discussion: """
             Prints what was checked and every break, first one first (version, report, field), and exits 1 if there \
-            is one. Reads only; safe while the relay runs. See Protocol/evidence.md.
+            is one. Works on the configured store (relay.sqlite in the data folder, or the PostgreSQL database of \
+            `store`, with the data folder's blobs and relay-signing.key). Reads only, in one snapshot; safe while \
+            the relays run. See Protocol/evidence.md.
             """)
 
     @OptionGroup var options: ConfigurationOptions
@@ -17,14 +19,13 @@ struct Audit: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.load()
-        let storePath = try configuration.sqliteStorePath(
-            for: "audit", instead: "Its audit is not built yet; `onsite evidence check` on a device checks the proofs the relay serves.")
-        guard FileManager.default.fileExists(atPath: storePath) else {
-            throw ValidationError("No relay database at \(storePath); pass the relay's data folder with --data.")
+        if case .sqlite(let path) = try configuration.storeLocation(), !FileManager.default.fileExists(atPath: path) {
+            throw ValidationError("No relay database at \(path); pass the relay's data folder with --data.")
         }
-        let store = try RelayStore(path: storePath)
         let relayKey = try Ed25519PrivateKey.load(at: configuration.relayKeyPath)?.publicKey
-        let report = try await store.audit(relayKey: relayKey, blobs: store.blobs)
+        let report = try await configuration.withExistingStore(logger: commandLogger) { store, blobs in
+            try await store.audit(relayKey: relayKey, blobs: blobs)
+        }
         print("log entries: \(report.entriesChecked) (chain checked), checkpoints: \(report.checkpointsChecked)\(relayKey == nil ? " (no relay key in the data folder: signatures not checked)" : "")")
         print("device signatures: \(report.signaturesChecked) checked, \(report.unsignedOperations) unsigned operation(s) of devices without a key")
         print("evidence records: \(report.recordsChecked) checked against their signed operation, \(report.recordsBeyondLog) beyond the compacted log; photo blobs: \(report.blobsChecked)")

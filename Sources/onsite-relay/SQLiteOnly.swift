@@ -2,7 +2,7 @@ import ArgumentParser
 import OnSiteRelay
 
 extension RelayConfiguration {
-    /// The SQLite store's file, for the commands that work on that file itself (backup, restore, audit,
+    /// The SQLite store's file, for the commands that work on that file itself (backup, restore,
     /// `compact --through`); a configuration on a PostgreSQL store is refused, saying what to use instead, rather
     /// than the command quietly working on a `relay.sqlite` the relays do not use.
     ///

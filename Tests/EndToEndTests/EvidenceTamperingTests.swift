@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import OnSiteClient
 import OnSiteCore
+import OnSitePostgresTesting
 import OnSiteRelayProcess
 import OnSiteSync
 import Testing
@@ -19,8 +20,9 @@ struct EvidenceTamperingTests {
         let reportId: String
         let photoHash: String
 
-        init() throws {
-            relay = try RelayProcess()
+        /// - Parameter store: a `postgresql://` URL for the relay's store; nil keeps `relay.sqlite` in its data folder.
+        init(store: String? = nil) throws {
+            relay = try RelayProcess(extraConfiguration: store.map { "\"store\": \"\($0)\"" } ?? "")
             parent = relay.folder
             let hubToken = try relay.addDevice(role: "hub", name: "IOC", units: ["dien-bien"])
             let lanToken = try relay.addDevice(role: "officer", name: "Lò Thị Lan", units: ["phuong-muong-thanh"])
@@ -232,5 +234,36 @@ struct EvidenceTamperingTests {
         let cut = try world.verify(hostilePath)
         #expect(cut.status == 1)
         #expect(cut.combined.contains("The bundle was refused"), "\(cut.combined)")
+    }
+
+    @Test("on a PostgreSQL store, with the relay running: audit prints intact; a finding edited in the log (psql) is the first break, at its version")
+    func postgresStore() async throws {
+        // Given: the relay on a fresh PostgreSQL database, Lan's signed verification and photo pushed through it
+        let url = try await PostgresTestCluster.freshDatabaseURL()
+        let world = try World(store: url)
+
+        // When: audit runs beside the running relay
+        let clean = try world.audit()
+
+        // Then: intact, with the signatures, the records and the photo's bytes checked
+        #expect(clean.status == 0, "\(clean.combined)")
+        #expect(clean.output.contains("intact: no break"), "\(clean.combined)")
+        #expect(clean.output.contains("photo blobs: 1"), "\(clean.combined)")
+        #expect(!clean.output.contains("signatures not checked"), "the shared data folder's relay key is read")
+
+        // When: the verification's finding is edited in its log row, straight in the database
+        let psql = try #require(PostgresPrograms.folder(having: "psql"), "psql is not installed")
+        let edited = try run(URL(fileURLWithPath: psql + "/psql"), ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-At", "-c", """
+            UPDATE log SET operation = convert_to(replace(convert_from(operation, 'UTF8'), 'partly_confirmed', 'confirmed'), 'UTF8')
+            WHERE convert_from(operation, 'UTF8') LIKE '%add_verification%' RETURNING version
+            """])
+        let version = try #require(Int(edited.output.trimmingCharacters(in: .whitespacesAndNewlines)), "\(edited.combined)")
+
+        // Then: audit exits 1 and names that version's chain break first, with the bad signature after it
+        let audit = try world.audit()
+        #expect(audit.status == 1, "\(audit.combined)")
+        #expect(audit.output.contains("FIRST BREAK: log version \(version) (add_verification on report"), "\(audit.combined)")
+        #expect(audit.output.contains("the chain hash does not follow"))
+        #expect(audit.output.contains("bad_signature"))
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import OnSiteCore
 import OnSiteCrypto
 @testable import OnSiteRelay
@@ -52,24 +51,37 @@ struct EvidenceAuditTests {
 
     // MARK: Pushes
 
+    /// A relay on either store with a hub, an officer holding a registered signing key, and the relay's own key.
     struct Signed {
         let fixture: Fixture
         let key: Ed25519PrivateKey
         let officer: Actor
         let hub: Actor
+        /// Edits straight in the store's database.
+        let tampering: StoreTampering
         let photo = Data("ảnh hiện trường \u{FF}\u{D8}".utf8)
         var photoHash: String { SHA256.hash(photo).hex }
 
-        init() async throws {
-            fixture = try await Fixture()
+        init(_ kind: StoreKind = .sqlite) async throws {
+            fixture = try await Fixture(kind)
             key = try Ed25519PrivateKey.generate()
             officer = Actor(deviceId: fixture.officer.id, role: .officer, units: ["phuong-muong-thanh"])
             hub = Actor(deviceId: fixture.hub.id, role: .hub, units: ["dien-bien"])
-            _ = try await fixture.server.store.registerKey(
-                DeviceKeyRegistration(publicKey: Data(key.publicKey.rawRepresentation).base64EncodedString()), for: officer.deviceId)
+            tampering = try StoreTampering(fixture.server.storage)
+            _ = try await fixture.server.storage.registerKey(
+                DeviceKeyRegistration(publicKey: Data(key.publicKey.rawRepresentation).base64EncodedString()), for: officer.deviceId, at: Date())
         }
 
+        var storage: any RelayStorage { fixture.server.storage }
+        /// The SQLite store, for tests that only run on it (`StoreImportTests` imports it into PostgreSQL).
         var store: RelayStore { fixture.server.store }
+        /// The blob folder the relay serves (the SQLite store's neighbour, or the data folder PostgreSQL relays share).
+        var blobs: RelayBlobStore { fixture.server.blobs }
+
+        /// The relay's checkpoint key, as `onsite-relay audit` reads it from the data folder.
+        func relayKey() throws -> Ed25519PrivateKey? {
+            try Ed25519PrivateKey.load(at: fixture.server.configuration.relayKeyPath)
+        }
 
         func sign(_ operation: SyncOperation) throws -> SyncOperation {
             var signed = operation
@@ -79,7 +91,7 @@ struct EvidenceAuditTests {
         }
 
         func push(_ changeSet: ChangeSet, by actor: Actor) async throws -> PushResult {
-            try await store.accept(try WireCoding.encode(changeSet), from: actor, limits: SyncLimits()).1
+            try await storage.accept(try WireCoding.encode(changeSet), from: actor, limits: SyncLimits()).1
         }
 
         /// The hub's report, then the officer's signed verification and photo record; the photo's bytes in the blob folder.
@@ -96,39 +108,32 @@ struct EvidenceAuditTests {
             changeSet.operations = try changeSet.operations.map(sign)
             let result = try await push(changeSet, by: officer)
             #expect(result.results.map(\.outcome) == [.applied, .applied])
-            let path = store.blobs.blobPath(photoHash)
+            let path = blobs.blobPath(photoHash)
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try photo.write(to: URL(fileURLWithPath: path))
             return (verification, attachment)
         }
 
         func audit() async throws -> AuditReport {
-            try await store.audit(relayKey: store.checkpointKey?.publicKey, blobs: store.blobs)
+            try await storage.audit(relayKey: try relayKey()?.publicKey, blobs: blobs)
         }
 
-        /// Rewrites every chain hash from the start, as someone covering an edit would.
-        func rechain() async throws {
-            try await store.writer.write { db in
-                var previous = LogChain.genesis
-                for row in try Row.fetchAll(db, sql: "SELECT version, operationId, changeSetId, deviceId, reportId, operation FROM log ORDER BY version") {
-                    let entry = LogChain.Entry(version: row["version"], operationId: row["operationId"], changeSetId: row["changeSetId"],
-                                               deviceId: row["deviceId"], reportId: row["reportId"], operation: row["operation"])
-                    previous = LogChain.hash(previous: previous, entry)
-                    try db.execute(sql: "UPDATE log SET chainHash = ? WHERE version = ?", arguments: [Data(previous), entry.version])
-                }
-            }
-        }
-
+        /// The log version of the first operation of this kind (`add_verification`, …).
         func version(of kind: String) async throws -> Int64 {
-            try await store.writer.read { db in
-                try Int64.fetchOne(db, sql: "SELECT version FROM log WHERE instr(operation, ?) > 0", arguments: [Data("\"\(kind)\"".utf8)]) ?? 0
-            }
+            try await tampering.logVersion(containing: "\"\(kind)\"")
+        }
+
+        /// Folds the log through `version` (``RelayStore/compact(through:)``, on either store).
+        func compact(through version: Int64) async throws -> CompactionSummary {
+            if let sqlite = storage as? RelayStore { return try await sqlite.compact(through: version) }
+            let postgres = try #require(storage as? PostgresRelayStore)
+            return try await postgres.compact(through: version)
         }
     }
 
-    @Test("a push refuses an unsigned, a wrongly signed and an edited operation by name; the rest applies")
-    func pushChecksSignatures() async throws {
-        let signed = try await Signed()
+    @Test("a push refuses an unsigned, a wrongly signed and an edited operation by name; the rest applies", arguments: StoreKind.allCases)
+    func pushChecksSignatures(kind: StoreKind) async throws {
+        let signed = try await Signed(kind)
         _ = try await signed.seed()
         let note = { (text: String) in Change.addNote(Note(author: "Minh", at: Date(timeIntervalSince1970: 1_713_432_500), text: text)) }
         var changeSet = signed.fixture.changeSet(from: signed.officer.deviceId, sequence: 2, [(note("ký đúng"), "r1"), (note("không ký"), "r1"), (note("bị sửa"), "r1")])
@@ -155,48 +160,51 @@ struct EvidenceAuditTests {
     func registration() async throws {
         let signed = try await Signed()
         let publicKey = Data(signed.key.publicKey.rawRepresentation).base64EncodedString()
-        let again = try await signed.store.registerKey(DeviceKeyRegistration(publicKey: publicKey), for: signed.officer.deviceId)
+        let again = try await signed.storage.registerKey(DeviceKeyRegistration(publicKey: publicKey), for: signed.officer.deviceId, at: Date())
         #expect(again.keyId == signed.key.publicKey.keyId)
         for (key, device) in [(publicKey, signed.hub.deviceId), ("AAAA", signed.hub.deviceId), (String(repeating: "A", count: 44), signed.hub.deviceId)] {
             do {
-                _ = try await signed.store.registerKey(DeviceKeyRegistration(publicKey: key), for: device)
+                _ = try await signed.storage.registerKey(DeviceKeyRegistration(publicKey: key), for: device, at: Date())
                 if key != String(repeating: "A", count: 44) { Issue.record("registered \(key) for \(device)") }
             } catch let error as RelayError {
                 #expect(error.detail.code == .invalidKey)
             }
         }
-        #expect(try await signed.store.deviceKeys().filter { $0.deviceId == signed.officer.deviceId }.count == 1)
+        #expect(try await signed.storage.deviceKeys().filter { $0.deviceId == signed.officer.deviceId }.count == 1)
     }
 
     // MARK: The chain and audit
 
-    @Test("an untouched relay audits clean; /healthz's head is the last entry's hash")
-    func clean() async throws {
-        let signed = try await Signed()
+    @Test("an untouched relay audits clean; /healthz's head is the last entry's hash", arguments: StoreKind.allCases)
+    func clean(kind: StoreKind) async throws {
+        // Given: a report, the officer's signed verification and photo record, the photo's bytes in the blob folder
+        let signed = try await Signed(kind)
         _ = try await signed.seed()
+        // When: the relay is audited
         let report = try await signed.audit()
+        // Then: nothing breaks, and every entry, signature, record, checkpoint and blob was looked at
         #expect(report.isIntact, "\(report.breaks)")
         #expect(report.entriesChecked == 3 && report.signaturesChecked == 2 && report.recordsChecked == 2 && report.blobsChecked == 1)
-        let head = try await signed.store.chainHead()
-        let last = try await signed.store.writer.read { db in try Data.fetchOne(db, sql: "SELECT chainHash FROM log ORDER BY version DESC LIMIT 1") }
+        let checkpoints = try await signed.tampering.checkpoints()
+        #expect(report.checkpointsChecked == checkpoints.count && checkpoints.count >= 2, "one at each evidence entry")
+        let head = try await signed.storage.chainHead()
+        let last = try await signed.tampering.newestChainHash()
         #expect(head.version == 3 && head.hash == last?.hexadecimal)
     }
 
-    @Test("a finding edited in a log row: the chain breaks there; rechained, the device's signature still names it")
-    func findingInLog() async throws {
-        let signed = try await Signed()
+    @Test("a finding edited in a log row: the chain breaks there; rechained, the device's signature still names it", arguments: StoreKind.allCases)
+    func findingInLog(kind: StoreKind) async throws {
+        let signed = try await Signed(kind)
         _ = try await signed.seed()
         let version = try await signed.version(of: "add_verification")
-        try await signed.store.writer.write { db in
-            try db.execute(sql: "UPDATE log SET operation = CAST(replace(CAST(operation AS TEXT), 'partly_confirmed', 'confirmed') AS BLOB) WHERE version = ?",
-                           arguments: [version])
-        }
+        try #require(version > 0)
+        try await signed.tampering.replaceInOperation(at: version, "partly_confirmed", with: "confirmed")
         let report = try await signed.audit()
         let first = try #require(report.breaks.first)
         #expect(first.kind == .chain && first.version == version && first.reportId == "r1")
         #expect(report.breaks.contains { $0.kind == .signature && $0.version == version })
         // When the editor also rewrites every chain hash
-        try await signed.rechain()
+        try await signed.tampering.rechain()
         let rechained = try await signed.audit()
         // The checkpoint the relay signed at that evidence entry no longer matches: a rewritten chain is caught too
         #expect(rechained.breaks.first?.kind == .checkpoint && rechained.breaks.first?.version == version)
@@ -206,34 +214,43 @@ struct EvidenceAuditTests {
         #expect(rechained.breaks.contains { $0.kind == .record })
     }
 
-    @Test("a position edited in a report's stored state is named with its field")
-    func positionInState() async throws {
-        let signed = try await Signed()
+    @Test("a position edited in a report's stored state is named with its field", arguments: StoreKind.allCases)
+    func positionInState(kind: StoreKind) async throws {
+        let signed = try await Signed(kind)
         let (verification, _) = try await signed.seed()
-        try await signed.store.writer.write { db in
-            let data = try #require(try Data.fetchOne(db, sql: "SELECT state FROM report WHERE id = 'r1'"))
-            var record = try WireCoding.decode(ReportRecord.self, from: data)
+        try await signed.tampering.editState(of: "r1") { record in
             record.verifications[0].position = GeoPoint(latitude: 21.40000, longitude: 103.02011)
-            try db.execute(sql: "UPDATE report SET state = ? WHERE id = 'r1'", arguments: [try WireCoding.encode(record)])
         }
         let report = try await signed.audit()
         #expect(report.breaks.count == 1)
         let found = try #require(report.breaks.first)
-        #expect(found.kind == .record && found.reportId == "r1")
+        let version = try await signed.version(of: "add_verification")
+        #expect(found.kind == .record && found.reportId == "r1" && found.version == version)
         #expect(found.message.contains("verification \(verification.id): position differ"))
     }
 
-    @Test("a photo's EXIF summary edited in the state, and a byte of its blob changed, are both named")
-    func photo() async throws {
-        let signed = try await Signed()
+    @Test("a finding edited in a report's stored state is named with both values and the signed version", arguments: StoreKind.allCases)
+    func findingInState(kind: StoreKind) async throws {
+        // Given: a clean relay
+        let signed = try await Signed(kind)
+        let (verification, _) = try await signed.seed()
+        // When: the stored verification's finding is raised to "confirmed", the log left alone
+        try await signed.tampering.editState(of: "r1") { record in record.verifications[0].finding = .confirmed }
+        // Then: one record break at the version that added it, naming both findings
+        let report = try await signed.audit()
+        let version = try await signed.version(of: "add_verification")
+        #expect(report.breaks.count == 1, "\(report.breaks)")
+        let found = try #require(report.breaks.first)
+        #expect(found.kind == .record && found.version == version && found.reportId == "r1")
+        #expect(found.message.contains("verification \(verification.id): finding (confirmed, signed partly_confirmed)"))
+    }
+
+    @Test("a photo's EXIF summary edited in the state, and a byte of its blob changed, are both named", arguments: StoreKind.allCases)
+    func photo(kind: StoreKind) async throws {
+        let signed = try await Signed(kind)
         _ = try await signed.seed()
-        try await signed.store.writer.write { db in
-            let data = try #require(try Data.fetchOne(db, sql: "SELECT state FROM report WHERE id = 'r1'"))
-            var record = try WireCoding.decode(ReportRecord.self, from: data)
-            record.attachments[0].capture?.distanceToSite = 5
-            try db.execute(sql: "UPDATE report SET state = ? WHERE id = 'r1'", arguments: [try WireCoding.encode(record)])
-        }
-        let path = signed.store.blobs.blobPath(signed.photoHash)
+        try await signed.tampering.editState(of: "r1") { record in record.attachments[0].capture?.distanceToSite = 5 }
+        let path = signed.blobs.blobPath(signed.photoHash)
         var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         bytes[3] ^= 0x01
         try bytes.write(to: URL(fileURLWithPath: path))
@@ -243,36 +260,53 @@ struct EvidenceAuditTests {
         #expect(report.breaks[1].message.contains("photo IMG_0412.jpg: the blob \(signed.photoHash) on disk now hashes to"))
     }
 
-    @Test("a deleted log row breaks the chain at the next one")
-    func deletedRow() async throws {
-        let signed = try await Signed()
+    @Test("a deleted log row breaks the chain at the next one", arguments: StoreKind.allCases)
+    func deletedRow(kind: StoreKind) async throws {
+        let signed = try await Signed(kind)
         _ = try await signed.seed()
         let version = try await signed.version(of: "add_verification")
-        try await signed.store.writer.write { db in try db.execute(sql: "DELETE FROM log WHERE version = ?", arguments: [version]) }
+        try #require(version > 0)
+        try await signed.tampering.deleteLogRow(version)
         let report = try await signed.audit()
         #expect(report.breaks.first?.kind == .chain)
         #expect(report.breaks.first?.version == version + 1)
     }
 
-    @Test("compaction keeps a signed checkpoint at its boundary: the rest of the chain still audits; an edited checkpoint does not")
-    func compaction() async throws {
-        let signed = try await Signed()
+    @Test("a checkpoint whose signature was edited is named at its version", arguments: StoreKind.allCases)
+    func checkpointSignature(kind: StoreKind) async throws {
+        // Given: a clean relay, which signed a checkpoint at the verification's entry
+        let signed = try await Signed(kind)
         _ = try await signed.seed()
-        let summary = try await signed.store.compact(through: 2)
+        let version = try await signed.version(of: "add_verification")
+        #expect(try await signed.tampering.checkpoints().contains { $0.version == version && $0.signature != nil })
+        // When: one bit of that checkpoint's signature is flipped
+        try await signed.tampering.flipCheckpointSignatureBit(at: version)
+        // Then: the audit's first break is that checkpoint, and only it
+        let report = try await signed.audit()
+        #expect(report.breaks.count == 1, "\(report.breaks)")
+        let first = try #require(report.breaks.first)
+        #expect(first.kind == .checkpoint && first.version == version)
+        #expect(first.message.contains("its signature does not match the relay's key"))
+    }
+
+    @Test("compaction keeps a signed checkpoint at its boundary: the rest of the chain still audits; an edited checkpoint does not",
+          arguments: StoreKind.allCases)
+    func compaction(kind: StoreKind) async throws {
+        let signed = try await Signed(kind)
+        _ = try await signed.seed()
+        let summary = try await signed.compact(through: 2)
         #expect(summary.compactedThrough == 2)
         let report = try await signed.audit()
         #expect(report.isIntact, "\(report.breaks)")
-        let checkpoints = try await signed.store.writer.read { db in try ChainCheckpoint.fetchAll(db) }
+        let checkpoints = try await signed.tampering.checkpoints()
         #expect(report.entriesChecked == 1 && report.checkpointsChecked == checkpoints.count)
-        let key = try #require(signed.store.checkpointKey)
+        let key = try #require(try signed.relayKey())
         // The boundary's, and one at each evidence entry (`Protocol/evidence.md`, "Evidence checkpoints")
         #expect(checkpoints.contains { $0.version == 2 } && checkpoints.allSatisfy { $0.isSigned(by: key.publicKey) })
         // A new append continues the chain from the retained entry
         _ = try await signed.push(signed.fixture.changeSet(from: signed.hub.deviceId, sequence: 2, [(.createReport(signed.fixture.report("r3", commune: "phuong-him-lam")), "r3")]), by: signed.hub)
         #expect(try await signed.audit().isIntact)
-        try await signed.store.writer.write { db in
-            try db.execute(sql: "UPDATE chainCheckpoint SET chainHash = zeroblob(32) WHERE version = 2")
-        }
+        try await signed.tampering.zeroCheckpointHash(at: 2)
         let edited = try await signed.audit()
         #expect(edited.breaks.first?.kind == .checkpoint && edited.breaks.first?.version == 2)
     }

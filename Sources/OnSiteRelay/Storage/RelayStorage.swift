@@ -1,5 +1,6 @@
 import Foundation
 import OnSiteCore
+import OnSiteCrypto
 import OnSiteSync
 
 /// The relay's storage, as the controllers, services and commands speak to it: the domain's operations, never a
@@ -105,12 +106,18 @@ public protocol RelayCompactionStorage: Sendable {
     func logEntries(after version: Int64, limit: Int) async throws -> [LogEntry]
 }
 
-/// The proofs `onsite evidence export` bundles (`Protocol/evidence.md`, "Evidence proofs").
+/// The proofs `onsite evidence export` bundles (`Protocol/evidence.md`, "Evidence proofs"), and the audit of the
+/// whole store (`onsite-relay audit`).
 public protocol RelayEvidenceStorage: Sendable {
     /// The signed operations that added a report's evidence, each with the chain hash before it and the relay's
     /// checkpoint at it.
     /// - Throws: ``RelayError`` `out_of_scope` when the report does not exist or the actor may not see it.
     func evidenceProof(of reportId: String, for actor: Actor) async throws -> EvidenceProof
+    /// Checks, in one snapshot, the log chain from its first retained entry, every checkpoint (its signature
+    /// against `relayKey` when given) and device signature, each report's stored verifications and photo records
+    /// against the signed operations that added them, and (with `blobs`) each stored photo's bytes (``LogAudit``).
+    /// Reads only: safe while relays run.
+    func audit(relayKey: Ed25519PublicKey?, blobs: RelayBlobStore?) async throws -> AuditReport
 }
 
 /// The supervisors' web pages: the stored reports of a scope, which the pages decode, redact and keep
