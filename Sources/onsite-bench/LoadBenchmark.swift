@@ -95,6 +95,7 @@ struct LoadBenchmark: AsyncParsableCommand {
                                          : "each device pushing once every \(pushEvery) s (open loop, \(String(format: "%.1f", Double(devices) / pushEvery)) change sets/s offered)…"))
         let deadline = ContinuousClock.now + .seconds(seconds)
         let start = ContinuousClock.now
+        let account = CPUAccount(relayProcesses: allRelays.compactMap(\.processIdentifier))
         let outcomes = try await withThrowingTaskGroup(of: LoadDevice.Outcome.self) { group in
             for device in loadDevices {
                 group.addTask { try await device.run(until: deadline, pulling: pullsBetweenPushes, pushEvery: interval) }
@@ -104,6 +105,7 @@ struct LoadBenchmark: AsyncParsableCommand {
             return all
         }
         let elapsed = (ContinuousClock.now - start).seconds
+        let processorTime = account.elapsed()
         for process in allRelays { process.stop() }
 
         let check = try store.map { try LoadCheck.verify(outcomes, postgresURL: $0) }
@@ -135,6 +137,7 @@ struct LoadBenchmark: AsyncParsableCommand {
             print("closed loop: \(devices) devices / \(String(format: "%.0f", Double(changeSets) / elapsed)) change sets/s = \(String(format: "%.0f", Double(devices) / max(Double(changeSets) / elapsed, 0.001) * 1_000)) ms per cycle (push and pull) for each device")
         }
         print("pulls between pushes: \(pulls) pages, \(pulled) entries; failed exchanges retried: \(failures)")
+        printProcessorTime(processorTime, changeSets: changeSets, pulled: pulled, closedLoop: interval == nil)
         print("check: \(check.lost) lost, \(check.duplicated) duplicated, \(check.unexpected) in the log but never acknowledged")
         print("limit: raw SQLite, one durable commit per change set of \(operations) rows (WAL, synchronous=FULL), one writer: \(String(format: "%.0f", commitLimit)) commits/s")
         if let postgresLimit {
@@ -143,6 +146,26 @@ struct LoadBenchmark: AsyncParsableCommand {
         print("target: 200 devices, 0 lost, 0 duplicated, push p99 ≤ 250 ms")
         guard check.lost == 0, check.duplicated == 0 else {
             throw ValidationError("the relay lost \(check.lost) or duplicated \(check.duplicated) acknowledged operations")
+        }
+    }
+
+    /// Where the processor time went, and what it means for the closed loop's latency target.
+    private func printProcessorTime(_ time: CPUAccount.Times, changeSets: Int, pulled: Int, closedLoop: Bool) {
+        let cores = Double(ProcessInfo.processInfo.activeProcessorCount)
+        let others = max(0, time.machineBusy - time.relays - time.loadGenerator)
+        let busy = time.machineTotal > 0 ? time.machineBusy / time.machineTotal * 100 : 0
+        print("processor time during the load (\(Int(cores)) cores, machine \(String(format: "%.0f", busy))% busy): relay\(relays == 1 ? "" : "s") \(String(format: "%.1f", time.relays)) s, load generator \(String(format: "%.1f", time.loadGenerator)) s, the rest (\(store == nil ? "" : "PostgreSQL, ")system) \(String(format: "%.1f", others)) s")
+        guard changeSets > 0 else { return }
+        let relayMillis = time.relays / Double(changeSets) * 1_000
+        let storeMillis = (time.relays + (store == nil ? 0 : others)) / Double(changeSets) * 1_000
+        let ceiling = cores * 1_000 / storeMillis
+        print("per change set (10 notes, and the pull of \(pulled / changeSets) entries after it): relay \(String(format: "%.2f", relayMillis)) ms"
+              + (store == nil ? "" : ", relay and PostgreSQL \(String(format: "%.2f", storeMillis)) ms")
+              + " of processor time: \(Int(cores)) cores serve at most \(String(format: "%.0f", ceiling)) change sets/s at that cost, with no load generator")
+        if closedLoop {
+            // A device's cycle (push, then pull) is at least its push, so a p99 of 250 ms needs at least
+            // devices / 0.25 s cycles a second, each pulling more the faster the others write.
+            print("a closed loop of \(devices) devices with every push within 250 ms needs at least \(devices * 4) change sets/s (Little's law)")
         }
     }
 }
