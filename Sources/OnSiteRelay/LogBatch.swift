@@ -25,9 +25,12 @@ struct LogBatch {
     var deviceKeys = DeviceKeyCache()
     /// Versions of the evidence operations appended (verifications, photo records, steps): each gets a checkpoint.
     var evidenceVersions: [Int64] = []
+    /// The store's decoded reports, read and filled by this batch (nil: every report is decoded).
+    let recordCache: DecodedRecordCache?
 
-    init(db: Database, changeSetId: UUID, now: Date, maxRecordBytes: Int = SyncLimits().maxRecordBytes) {
+    init(db: Database, changeSetId: UUID, now: Date, maxRecordBytes: Int = SyncLimits().maxRecordBytes, recordCache: DecodedRecordCache? = nil) {
         self.db = db
+        self.recordCache = recordCache
         self.changeSetId = changeSetId
         self.now = now
         self.maxRecordBytes = maxRecordBytes
@@ -42,7 +45,7 @@ struct LogBatch {
         guard !data.isEmpty else { return nil }
         recordBytes[id] = data.count
         storedFieldVersions[id] = try decodeFieldVersions(row["fieldVersions"])
-        let record = try decoder.decode(ReportRecord.self, from: data)
+        let record = try recordCache?.record(id, stored: data, decoder: decoder) ?? decoder.decode(ReportRecord.self, from: data)
         records[id] = record
         return record
     }
@@ -125,10 +128,12 @@ struct LogBatch {
             let report = record.report
             var stored = try storedFieldVersions(of: id)
             stored.merge(fieldVersions[id] ?? [:]) { _, new in new }
+            let state = try encoder.encode(record)
             try update.execute(arguments: [
                 version, report.area.province, report.area.district, report.area.commune, report.assignedUnit,
-                try encoder.encode(record), String(decoding: try fieldEncoder.encode(stored), as: UTF8.self), id,
+                state, String(decoding: try fieldEncoder.encode(stored), as: UTF8.self), id,
             ])
+            recordCache?.remember(id, encoded: state, record: record)
             let units = report.scope.encoded
             if try String.fetchOne(lastScope, arguments: [id]) != units {
                 try insertScope.execute(arguments: [version, id, units])

@@ -29,7 +29,8 @@ extension RelayStore {
             }
             let served = try Int64.fetchOne(db, sql: "SELECT servedVersion FROM device WHERE id = ?", arguments: [actor.deviceId]) ?? 0
             let baseVersion = min(changeSet.baseVersion, served)
-            var batch = LogBatch(db: db, changeSetId: changeSet.id, now: date, maxRecordBytes: limits.maxRecordBytes)
+            var batch = LogBatch(db: db, changeSetId: changeSet.id, now: date, maxRecordBytes: limits.maxRecordBytes,
+                                 recordCache: recordCache)
             var results: [OperationResult] = []
             for operation in changeSet.operations {
                 results.append(try PushMerge.apply(operation, base: baseVersion, by: actor, ledger: &batch))

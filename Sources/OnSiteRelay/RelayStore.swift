@@ -14,6 +14,8 @@ public struct RelayStore: Sendable {
     let writer: any DatabaseWriter
     /// Pushes, served versions and last-seen times from concurrent requests, committed together.
     let commits: GroupCommit
+    /// The reports this store last wrote, decoded (pushes read them back without decoding).
+    let recordCache = DecodedRecordCache()
 
     /// Opens (and creates or migrates) the store at `path`.
     public init(path: String) throws {

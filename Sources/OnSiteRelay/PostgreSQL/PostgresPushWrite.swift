@@ -12,6 +12,8 @@ import PostgresNIO
 /// the log rows' reference to their report is checked at the statement's end, when the reports are in.
 struct PostgresPushWrite {
     let statement: PostgresQuery
+    /// Each touched report's state as the statement writes it, for the store's ``DecodedRecordCache``.
+    let writtenStates: [(id: String, state: Data, record: ReportRecord)]
 
     /// The rows of `ledger` and `result`; `lastCheckpoint` is the newest checkpoint's version before this push.
     ///
@@ -19,6 +21,7 @@ struct PostgresPushWrite {
     init(_ ledger: PostgresPushLedger, result: PushResult, changeSet: ChangeSet, deviceId: String, lastCheckpoint: Int64,
          checkpointKey: Ed25519PrivateKey?) throws {
         let reports = try ReportRows(ledger)
+        writtenStates = reports.written
         let scopes = ScopeRows(ledger)
         let checkpoints = try Self.checkpoints(ledger, lastCheckpoint: lastCheckpoint, key: checkpointKey)
         let entries = ledger.entries
@@ -98,6 +101,7 @@ struct PostgresPushWrite {
         var hasAssignedUnit: [Bool] = []
         var states: [ByteBuffer] = []
         var fieldVersions: [String] = []
+        var written: [(id: String, state: Data, record: ReportRecord)] = []
 
         init(_ ledger: PostgresPushLedger) throws {
             let fieldEncoder = JSONEncoder()
@@ -113,7 +117,9 @@ struct PostgresPushWrite {
                 hasCommune.append(report.area.commune != nil)
                 assignedUnits.append(report.assignedUnit ?? "")
                 hasAssignedUnit.append(report.assignedUnit != nil)
-                states.append(ByteBuffer(bytes: try ledger.encoder.encode(record)))
+                let state = try ledger.encoder.encode(record)
+                states.append(ByteBuffer(bytes: state))
+                written.append((id, state, record))
                 fieldVersions.append(String(decoding: try fieldEncoder.encode(ledger.fieldVersionsToStore(of: id)), as: UTF8.self))
             }
         }

@@ -87,6 +87,7 @@ extension PostgresRelayStore {
         let write = try PostgresPushWrite(ledger, result: result, changeSet: changeSet, deviceId: actor.deviceId,
                                           lastCheckpoint: opening.lastCheckpoint, checkpointKey: checkpointKey)
         try await connection.query(write.statement, logger: logger)
+        for written in write.writtenStates { recordCache.remember(written.id, encoded: written.state, record: written.record) }
         return result
     }
 
@@ -120,7 +121,7 @@ extension PostgresRelayStore {
             """, logger: logger)
         for try await (id, state, fieldVersions, first, unitsAtBase, latestUnits) in reports.decode((String, Data?, String?, Int64?, String?, String?).self) {
             if let state, let fieldVersions {
-                inputs.records[id] = try decoder.decode(ReportRecord.self, from: state)
+                inputs.records[id] = try recordCache.record(id, stored: state, decoder: decoder)
                 inputs.recordBytes[id] = state.count
                 inputs.storedFieldVersions[id] = fieldVersions == "{}" ? [:] : (try? decoder.decode([String: Int64].self, from: Data(fieldVersions.utf8))) ?? [:]
             }

@@ -22,6 +22,9 @@ public struct PostgresRelayStore: Sendable, Service {
     /// This relay's pushes, grouped into shared transactions (one per batch of waiting change sets). Copies of a
     /// store share it, and a batch runs with the copy that started it: set ``checkpointKey`` before the first push.
     let pushBatcher = PostgresPushBatcher()
+    /// The reports this relay last wrote, decoded (its pushes read them back without decoding; another relay's
+    /// writes leave other bytes, which are decoded).
+    let recordCache = DecodedRecordCache()
     let logger: Logger
     /// The relay's own Ed25519 key, which signs log checkpoints (`Protocol/evidence.md`); nil leaves them unsigned.
     public var checkpointKey: Ed25519PrivateKey?
