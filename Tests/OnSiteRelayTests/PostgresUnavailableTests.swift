@@ -12,20 +12,42 @@ import Testing
 /// stopped (open connections reset, new ones refused), as a database host that crashed or a cut network would.
 @Suite("PostgreSQL store unreachable")
 struct PostgresUnavailableTests {
+    /// A relay (routes driven in process) on a fresh database that it reaches through the project's TCP proxy.
+    struct ProxiedRelay {
+        /// The database's own address, past the proxy.
+        let direct: PostgresStoreLocation
+        let proxy: LinkProxy
+        let store: PostgresRelayStore
+        let server: RelayServer
+        let dataDirectory: String
+        /// The store's connection pool, up while the fixture lives.
+        private let pool: StorePoolRunner
+
+        init(connectionWaitLimit: Duration = .seconds(10)) async throws {
+            direct = try await PostgresTestCluster.freshDatabase()
+            proxy = try LinkProxy(upstreamPort: direct.port, impaired: false)
+            var viaProxy = direct
+            viaProxy.host = "127.0.0.1"
+            viaProxy.port = proxy.port
+            var configuration = RelayConfiguration()
+            configuration.allowPlainHTTP = true
+            configuration.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-test-\(UUID().uuidString)").path
+            dataDirectory = configuration.dataDirectory
+            var (configured, blobs) = try await configuration.migratedPostgresStore(at: viaProxy, signing: true, logger: Logger(label: "test.postgres"))
+            configured.connectionWaitLimit = connectionWaitLimit
+            store = configured
+            pool = StorePoolRunner(configured)
+            server = try RelayServer(configuration: configuration, storage: configured, blobs: blobs, logger: Logger(label: "test"), runsStorage: false)
+        }
+
+        func removeDataFolder() { try? FileManager.default.removeItem(atPath: dataDirectory) }
+    }
+
     @Test("/healthz answers 503 store_unavailable within its bound when the database does not answer or cannot be reached, and 200 again once it does")
     func healthAnswersWithinItsBoundWithoutTheDatabase() async throws {
-        let direct = try await PostgresTestCluster.freshDatabase()
-        let proxy = try LinkProxy(upstreamPort: direct.port, impaired: false)
-        var viaProxy = direct
-        viaProxy.host = "127.0.0.1"
-        viaProxy.port = proxy.port
-        var configuration = RelayConfiguration()
-        configuration.allowPlainHTTP = true
-        configuration.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-test-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: configuration.dataDirectory) }
-        let (store, blobs) = try await configuration.migratedPostgresStore(at: viaProxy, signing: true, logger: Logger(label: "test.postgres"))
-        let pool = StorePoolRunner(store)
-        let server = try RelayServer(configuration: configuration, storage: store, blobs: blobs, logger: Logger(label: "test"), runsStorage: false)
+        let relay = try await ProxiedRelay()
+        defer { relay.removeDataFolder() }
+        let (direct, proxy, server) = (relay.direct, relay.proxy, relay.server)
         @Sendable func health(_ client: some TestClientProtocol, status expected: HTTPResponse.Status) async throws -> Duration {
             let asked = ContinuousClock.now
             try await client.execute(uri: "/healthz", method: .get) { response in
@@ -60,25 +82,13 @@ struct PostgresUnavailableTests {
             let gone = try await health(client, status: .serviceUnavailable)
             #expect(gone < HealthCheck.limit + .seconds(3), "answered after \(gone)")
         }
-        withExtendedLifetime(pool) {}
     }
 
     @Test("with the server gone, a device's routes answer 503 store_unavailable once the wait for a connection runs out, not after the pool's minute")
     func deviceRoutesAnswerWithinTheConnectionWait() async throws {
-        let direct = try await PostgresTestCluster.freshDatabase()
-        let proxy = try LinkProxy(upstreamPort: direct.port, impaired: false)
-        var viaProxy = direct
-        viaProxy.host = "127.0.0.1"
-        viaProxy.port = proxy.port
-        var configuration = RelayConfiguration()
-        configuration.allowPlainHTTP = true
-        configuration.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-test-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: configuration.dataDirectory) }
-        var (configured, blobs) = try await configuration.migratedPostgresStore(at: viaProxy, signing: true, logger: Logger(label: "test.postgres"))
-        configured.connectionWaitLimit = .seconds(2)
-        let store = configured
-        let pool = StorePoolRunner(store)
-        let server = try RelayServer(configuration: configuration, storage: store, blobs: blobs, logger: Logger(label: "test"), runsStorage: false)
+        let relay = try await ProxiedRelay(connectionWaitLimit: .seconds(2))
+        defer { relay.removeDataFolder() }
+        let (proxy, store, server) = (relay.proxy, relay.store, relay.server)
         let officer = try await RelayRouteTests.Fixture.add(.officer, ["phuong-muong-thanh"], to: store)
         try await server.makeApplication().test(.router) { client in
             try await client.execute(uri: "/v1/changes?since=0", method: .get, headers: RelayRouteTests.headers(officer.token)) { response in
@@ -96,7 +106,6 @@ struct PostgresUnavailableTests {
                 #expect(waited < store.connectionWaitLimit + .seconds(3), "\(uri) answered after \(waited)")
             }
         }
-        withExtendedLifetime(pool) {}
     }
 
     @Test("the wait for a connection never cuts a call that has its connection, however long it then takes")

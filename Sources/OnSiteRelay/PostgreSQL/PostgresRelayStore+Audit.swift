@@ -52,18 +52,4 @@ extension PostgresRelayStore {
         }
         return checkpoints
     }
-
-    /// Every registered device key, inside the caller's transaction.
-    private func deviceKeys(_ connection: PostgresConnection) async throws -> [DeviceKeyEntry] {
-        var entries: [DeviceKeyEntry] = []
-        let rows = try await connection.query(
-            "SELECT key_id, device_id, public_key, registered_at FROM device_key ORDER BY registered_at, key_id", logger: logger)
-        for try await (keyId, deviceId, bytes, registeredAt) in rows.decode((String, String, Data, Date).self) {
-            guard let key = try? Ed25519PublicKey(rawRepresentation: Array(bytes)) else {
-                throw PostgresStoreError.corrupt("device key \(keyId) is not 32 bytes", at: location)
-            }
-            entries.append(DeviceKeyEntry(keyId: keyId, deviceId: deviceId, publicKey: key, registeredAt: registeredAt))
-        }
-        return entries
-    }
 }

@@ -36,18 +36,21 @@ extension PostgresRelayStore: RelayDeviceKeyStorage {
     }
 
     public func deviceKeys() async throws -> [DeviceKeyEntry] {
-        try await withConnection("read the device keys") { connection in
-            var entries: [DeviceKeyEntry] = []
-            let rows = try await connection.query(
-                "SELECT key_id, device_id, public_key, registered_at FROM device_key ORDER BY registered_at, key_id", logger: logger)
-            for try await (keyId, deviceId, bytes, registeredAt) in rows.decode((String, String, Data, Date).self) {
-                guard let key = try? Ed25519PublicKey(rawRepresentation: Array(bytes)) else {
-                    throw PostgresStoreError.corrupt("device key \(keyId) is not 32 bytes", at: location)
-                }
-                entries.append(DeviceKeyEntry(keyId: keyId, deviceId: deviceId, publicKey: key, registeredAt: registeredAt))
+        try await withConnection("read the device keys") { connection in try await deviceKeys(connection) }
+    }
+
+    /// Every registered device key, oldest first, on `connection` (inside the caller's transaction, if any).
+    func deviceKeys(_ connection: PostgresConnection) async throws -> [DeviceKeyEntry] {
+        var entries: [DeviceKeyEntry] = []
+        let rows = try await connection.query(
+            "SELECT key_id, device_id, public_key, registered_at FROM device_key ORDER BY registered_at, key_id", logger: logger)
+        for try await (keyId, deviceId, bytes, registeredAt) in rows.decode((String, String, Data, Date).self) {
+            guard let key = try? Ed25519PublicKey(rawRepresentation: Array(bytes)) else {
+                throw PostgresStoreError.corrupt("device key \(keyId) is not 32 bytes", at: location)
             }
-            return entries
+            entries.append(DeviceKeyEntry(keyId: keyId, deviceId: deviceId, publicKey: key, registeredAt: registeredAt))
         }
+        return entries
     }
 
     private func keyOwner(_ keyId: String, _ connection: PostgresConnection) async throws -> RegisteredDeviceKey? {
