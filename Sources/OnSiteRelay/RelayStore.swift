@@ -20,7 +20,7 @@ public struct RelayStore: Sendable {
     /// Opens (and creates or migrates) the store at `path`.
     public init(path: String) throws {
         try DurableDatabase.createPrivately(path)
-        try self.init(writer: DatabasePool(path: path, configuration: Self.configuration))
+        try self.init(writer: DurableDatabase.pool(path: path, configuration: Self.configuration))
     }
 
     /// A store on a database of the caller's choosing, migrated: an in-memory `DatabaseQueue()` in tests

@@ -47,7 +47,7 @@ struct SQLiteLimit {
         // Foreign keys point at tables this copy does not hold; the indexes and the commit are what is measured.
         var configuration = DurableDatabase.configuration
         configuration.foreignKeysEnabled = false
-        let target = try DatabasePool(path: path, configuration: configuration)
+        let target = try DurableDatabase.pool(path: path, configuration: configuration)
         try target.write { db in
             for sql in copy.schema { try db.execute(sql: sql) }
         }
@@ -69,7 +69,7 @@ extension SQLiteLimit {
     /// small log-like rows each, WAL, `synchronous = FULL`, for about `seconds`. One commit per change set
     /// cannot go faster than this; group commit can.
     static func commitsPerSecond(rowsPerCommit: Int, seconds: Double, in path: String) throws -> Double {
-        let database = try DatabasePool(path: path, configuration: DurableDatabase.configuration)
+        let database = try DurableDatabase.pool(path: path)
         try database.write { db in
             try db.execute(sql: "CREATE TABLE log (version INTEGER PRIMARY KEY, operationId TEXT NOT NULL UNIQUE, operation BLOB NOT NULL)")
         }

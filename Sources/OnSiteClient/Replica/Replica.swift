@@ -34,7 +34,7 @@ public struct Replica: Sendable {
         permissionsTightened = try PrivateFolder.secure(directory.path, recursive: false)
         let path = directory.appendingPathComponent("replica.sqlite").path
         try DurableDatabase.createPrivately(path)
-        let pool = try DatabasePool(path: path, configuration: Self.configuration)
+        let pool = try DurableDatabase.pool(path: path, configuration: Self.configuration)
         self.writer = pool
         self.directory = directory
         self.clock = clock

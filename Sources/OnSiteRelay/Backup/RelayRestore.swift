@@ -163,7 +163,7 @@ public enum RelayRestore {
     private static func previousState(_ storePath: String) throws -> PreviousState? {
         guard FileManager.default.fileExists(atPath: storePath) else { return nil }
         // Opened for writing: a relay that crashed left a -wal, which this open takes in.
-        let pool = try DatabasePool(path: storePath, configuration: DurableDatabase.configuration)
+        let pool = try DurableDatabase.pool(path: storePath)
         defer { try? pool.close() }
         try RelayStoreCheck.requireRelayTables(pool, path: storePath)
         return try pool.read { db in

@@ -57,7 +57,7 @@ extension RelayConfiguration {
                 atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true,
                 attributes: [.posixPermissions: 0o700])
             try DurableDatabase.createPrivately(path)
-            let pool = try DatabasePool(path: path, configuration: RelayStore.configuration)
+            let pool = try DurableDatabase.pool(path: path, configuration: RelayStore.configuration)
             let before = Set(try await pool.read { db in try RelayStore.migrator.appliedIdentifiers(db) })
             _ = try RelayStore(writer: pool)
             let after = try await pool.read { db in try RelayStore.migrator.appliedMigrations(db) }
