@@ -111,12 +111,17 @@ struct PostgresUnavailableTests {
     @Test("the wait for a connection never cuts a call that has its connection, however long it then takes")
     func theBoundCoversOnlyTheWait() async throws {
         let location = try await PostgresTestCluster.freshDatabase()
-        var configured = PostgresRelayStore(location: location, blobs: PostgresTestCluster.noBlobs, logger: Logger(label: "test.postgres"))
-        configured.connectionWaitLimit = .milliseconds(300)
-        let store = configured
+        let store = PostgresRelayStore(location: location, blobs: PostgresTestCluster.noBlobs, logger: Logger(label: "test.postgres"))
         let pool = StorePoolRunner(store)
-        let slept = try await store.withTransaction("sleep past the bound") { connection in
-            try await connection.query("SELECT pg_sleep(1)", logger: Logger(label: "test.postgres"))
+        // A first call opens the pool's connection (slow on a loaded machine), with the default bound.
+        try await store.withConnection("open the first connection") { connection in
+            try await connection.query("SELECT 1", logger: Logger(label: "test.postgres"))
+        }
+        // Then a call that gets that connection at once and holds it for 2.5 times its bound.
+        var bounded = store
+        bounded.connectionWaitLimit = .seconds(1)
+        let slept = try await bounded.withTransaction("sleep past the bound") { connection in
+            try await connection.query("SELECT pg_sleep(2.5)", logger: Logger(label: "test.postgres"))
             return true
         }
         #expect(slept)

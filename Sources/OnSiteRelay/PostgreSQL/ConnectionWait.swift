@@ -48,7 +48,9 @@ struct ConnectionWait: Sendable {
         var limit: Duration?
 
         var description: String {
-            "no connection to the server within " + (limit.map { "\(Int($0.components.seconds)) s" } ?? "the relay's bound")
+            guard let limit else { return "no connection to the server within the relay's bound" }
+            let milliseconds = limit.components.seconds * 1_000 + limit.components.attoseconds / 1_000_000_000_000_000
+            return "no connection to the server within " + (milliseconds % 1_000 == 0 ? "\(milliseconds / 1_000) s" : "\(milliseconds) ms")
         }
     }
 
