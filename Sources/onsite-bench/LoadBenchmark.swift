@@ -159,7 +159,7 @@ struct LoadBenchmark: AsyncParsableCommand {
         let relayMillis = time.relays / Double(changeSets) * 1_000
         let storeMillis = (time.relays + (store == nil ? 0 : others)) / Double(changeSets) * 1_000
         let ceiling = cores * 1_000 / storeMillis
-        print("per change set (10 notes, and the pull of \(pulled / changeSets) entries after it): relay \(String(format: "%.2f", relayMillis)) ms"
+        print("per change set (\(operations) notes, and the pull of \(pulled / changeSets) entries after it): relay \(String(format: "%.2f", relayMillis)) ms"
               + (store == nil ? "" : ", relay and PostgreSQL \(String(format: "%.2f", storeMillis)) ms")
               + " of processor time: \(Int(cores)) cores serve at most \(String(format: "%.0f", ceiling)) change sets/s at that cost, with no load generator")
         if closedLoop {
